@@ -1,0 +1,110 @@
+"""Value parsers as polars expressions over String columns.
+
+Each parser returns a typed expression that is null where the text cannot be read; the ingest
+compares it with the raw text to report exactly which cells failed (see `parse_failed`).
+"""
+
+import datetime as dt
+
+import polars as pl
+
+from schemas.text import key_expr, normalise_key
+
+_DATETIME_FORMATS = (
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%Y%m%d%H%M%S",
+)
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+# Excel serials from 1990 to 2100: five digits, optional fraction for the time of day.
+_EXCEL_SERIAL = r"^\d{5}(\.\d+)?$"
+_MIN_YEAR, _MAX_YEAR = 1990, 2100
+
+
+def parse_datetime(raw: pl.Expr) -> pl.Expr:
+    """dd/MM/yyyy[ HH:mm[:ss]], yyyy-MM-dd[ HH:mm:ss], yyyyMMddHHmmss, Excel serials."""
+    text = raw.str.strip_chars()
+    candidates = [
+        text.str.strptime(pl.Datetime("us"), fmt, strict=False) for fmt in _DATETIME_FORMATS
+    ]
+    serial_days = pl.when(text.str.contains(_EXCEL_SERIAL)).then(
+        text.cast(pl.Float64, strict=False)
+    )
+    from_serial = pl.lit(_EXCEL_EPOCH) + pl.duration(
+        milliseconds=(serial_days * 86_400_000).round(0).cast(pl.Int64)
+    )
+    parsed = pl.coalesce(*candidates, from_serial)
+    year = parsed.dt.year()
+    return pl.when(year.is_between(_MIN_YEAR, _MAX_YEAR)).then(parsed)
+
+
+def parse_date(raw: pl.Expr) -> pl.Expr:
+    return parse_datetime(raw).dt.date()
+
+
+_CURRENCY = r"(?i)\s*(vnđ|vnd|đồng|đ)\s*$"
+_VN_THOUSANDS = r"^-?\d{1,3}(\.\d{3})+(,\d+)?$"  # 1.234.567 or 1.234.567,5
+_EN_THOUSANDS = r"^-?\d{1,3}(,\d{3}){2,}(\.\d+)?$|^-?\d{1,3}(,\d{3})+\.\d+$"  # 1,234,567
+_AMBIGUOUS = r"^-?\d{1,3},\d{3}$"  # 1,234: thousands or decimal? rejected
+_COMMA_DECIMAL = r"^-?\d+,\d+$"
+_PLAIN = r"^-?\d+(\.\d+)?$"
+
+
+def parse_number(raw: pl.Expr) -> pl.Expr:
+    """Vietnamese-formatted numbers: 1.234.567, 1.234.567,5, 1,234,567, 1234.5, with or without
+    đ / VNĐ / đồng. `1,234` is ambiguous and yields null."""
+    text = (
+        raw.str.strip_chars()
+        .str.replace_all("\u00a0", "")
+        .str.replace(_CURRENCY, "")
+        .str.replace_all(" ", "")
+    )
+    canonical = (
+        pl.when(text.str.contains(_VN_THOUSANDS))
+        .then(text.str.replace_all(r"\.", "").str.replace(",", "."))
+        .when(text.str.contains(_EN_THOUSANDS))
+        .then(text.str.replace_all(",", ""))
+        .when(text.str.contains(_AMBIGUOUS))
+        .then(None)
+        .when(text.str.contains(_COMMA_DECIMAL))
+        .then(text.str.replace(",", "."))
+        .when(text.str.contains(_PLAIN))
+        .then(text)
+    )
+    return canonical.cast(pl.Float64, strict=False)
+
+
+def parse_int(raw: pl.Expr) -> pl.Expr:
+    number = parse_number(raw)
+    return pl.when(number == number.floor()).then(number).cast(pl.Int64, strict=False)
+
+
+_YES = ("có", "x", "1", "yes", "y", "true", "đúng", "c")
+_NO = ("không", "0", "no", "n", "false", "k", "sai")
+
+
+def parse_bool(raw: pl.Expr) -> pl.Expr:
+    """Có/Không, x/blank, 1/0, Yes/No. Blank is handled by the column default."""
+    key = key_expr(raw)
+    return (
+        pl.when(key.is_in(list(_YES)))
+        .then(pl.lit(True))
+        .when(key.is_in(list(_NO)))
+        .then(pl.lit(False))
+    )
+
+
+def parse_enum(raw: pl.Expr, mapping: dict[str, object], dtype: pl.DataType) -> pl.Expr:
+    """Map labels (compared by `normalise_key`) to canonical values; unknown labels → null."""
+    keyed = {normalise_key(k): v for k, v in mapping.items()}
+    return key_expr(raw).replace_strict(keyed, default=None, return_dtype=dtype)
+
+
+def parse_failed(raw: pl.Expr, parsed: pl.Expr) -> pl.Expr:
+    """True where a cell had text but the parser could not read it."""
+    return raw.is_not_null() & parsed.is_null()

@@ -1,0 +1,263 @@
+"""Read a landed CSV or XLSX into a frame of text cells named by the spec's columns.
+
+Everything is read as text; parsing happens later in bulk. Whole-file problems (encoding, no
+header, missing required columns, unreadable workbook) raise `FileRejected` with a message that
+names the file and what was expected.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+
+from schemas.spec import Column, SourceSpec
+from schemas.text import normalise_key
+
+HEADER_SEARCH_ROWS = 16  # up to 15 title rows, then the header
+ROW = "__row"  # 1-based row number as a person sees it in the file
+TOTAL_LABELS = {"tổng cộng", "cộng", "tổng", "tổng số"}
+_UNITS_CELL = r"^\(\d+\)$"
+_DELIMITERS = (",", ";", "\t")
+_VIETNAMESE = set(
+    "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+    "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ"
+)
+
+
+class FileRejected(Exception):
+    """The whole file cannot be loaded; nothing of it is."""
+
+    def __init__(self, path: Path, message: str):
+        super().__init__(f"{path.name}: {message}")
+        self.path = path
+        self.message = message
+
+
+@dataclass
+class RawTable:
+    frame: pl.DataFrame  # one String column per spec column, plus ROW
+    totals: pl.DataFrame  # rows labelled Tổng cộng / Cộng (same columns)
+    encoding: str
+    unknown_headers: list[str] = field(default_factory=list)
+    missing_optional: list[str] = field(default_factory=list)
+
+
+def read_table(path: Path, spec: SourceSpec) -> RawTable:
+    if path.suffix.lower() == ".xlsx":
+        header, cells, first_row, encoding = _read_xlsx(path, spec)
+    else:
+        header, cells, first_row, encoding = _read_csv(path, spec)
+    return _to_table(path, spec, header, cells, first_row, encoding)
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def _decode_legacy(path: Path, data: bytes) -> str:
+    """Windows-1258 is decoded; TCVN3/VNI (legacy font encodings) are rejected, not guessed."""
+    text = unicodedata.normalize("NFC", codecs.decode(data, "cp1258", errors="replace"))
+    foreign = [ch for ch in text if ord(ch) > 127 and ch not in _VIETNAMESE]
+    letters = sum(1 for ch in text if ord(ch) > 127)
+    if letters and len(foreign) / letters > 0.01:
+        sample = "".join(dict.fromkeys(foreign))[:10]
+        raise FileRejected(
+            path,
+            "text is not UTF-8 and does not read as Windows-1258 Vietnamese either "
+            f"(characters such as {sample!r} suggest a TCVN3/VNI font encoding); "
+            "re-save the file as 'CSV UTF-8'",
+        )
+    return text
+
+
+def _csv_text_source(path: Path) -> tuple[Path | bytes, str, str]:
+    """(what polars reads, encoding name, the first part of the text for header search)."""
+    with path.open("rb") as handle:
+        head = handle.read(256 * 1024)
+    if not head.strip():
+        raise FileRejected(path, "the file is empty")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = path.read_bytes().decode("utf-16")
+        return text.encode("utf-8"), "utf-16", text[:65536]
+    try:
+        head_text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+        return path, "utf-8", head_text
+    except UnicodeDecodeError:
+        text = _decode_legacy(path, path.read_bytes())
+        return text.encode("utf-8"), "cp1258", text[:65536]
+
+
+def _find_csv_header(path: Path, spec: SourceSpec, head: str) -> tuple[int, str, list[str]]:
+    lines = head.splitlines()[:HEADER_SEARCH_ROWS]
+    index = spec.header_index()
+    best = (0, 0, ",", [])
+    for number, line in enumerate(lines):
+        for delimiter in _DELIMITERS:
+            fields = next(csv.reader([line], delimiter=delimiter), [])
+            hits = sum(1 for f in fields if _header_key(f) in index)
+            if hits > best[0]:
+                best = (hits, number, delimiter, fields)
+    hits, number, delimiter, fields = best
+    if hits < spec.min_header_matches:
+        raise FileRejected(path, _no_header_message(spec))
+    return number, delimiter, fields
+
+
+def _read_csv(path: Path, spec: SourceSpec):
+    source, encoding, head = _csv_text_source(path)
+    header_line, delimiter, _ = _find_csv_header(path, spec, head)
+    try:
+        grid = pl.read_csv(
+            io.BytesIO(source) if isinstance(source, bytes) else source,
+            has_header=False,
+            separator=delimiter,
+            skip_lines=header_line,
+            infer_schema=False,
+            quote_char='"',
+        )
+    except pl.exceptions.ComputeError as error:
+        reason = str(error).splitlines()[0]
+        if "utf-8" in reason.lower():
+            reason = "invalid UTF-8 further into the file (mixed encodings?)"
+        elif "more fields" in reason:
+            reason = f"a row has more cells than the header row (delimiter '{delimiter}'): {reason}"
+        raise FileRejected(path, f"cannot be read as CSV: {reason}") from None
+    header = [h or "" for h in grid.row(0)]
+    cells = grid.slice(1)
+    return header, cells, header_line + 2, encoding
+
+
+# ---------------------------------------------------------------- XLSX
+
+
+def _first_used_row(path: Path, sheet_index: int) -> int:
+    """Calamine drops empty leading rows; the sheet's <dimension> tells where data starts."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
+            name = f"xl/worksheets/sheet{sheet_index + 1}.xml"
+            if name not in names:
+                return 1
+            with archive.open(name) as handle:
+                head = handle.read(4096).decode("utf-8", errors="ignore")
+        found = re.search(r'<dimension ref="[A-Z]+(\d+)', head)
+        return int(found.group(1)) if found else 1
+    except (zipfile.BadZipFile, OSError):
+        return 1
+
+
+def _read_xlsx(path: Path, spec: SourceSpec):
+    try:
+        reader = fastexcel.read_excel(str(path))
+        wanted = {normalise_key(n) for n in (spec.name, spec.folder, *spec.sheet_names)}
+        names = reader.sheet_names
+        sheet = next((i for i, n in enumerate(names) if normalise_key(n) in wanted), 0)
+        grid = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
+    except Exception as error:  # fastexcel raises its own error types for every kind of damage
+        first = str(error).splitlines()[0][:200]
+        raise FileRejected(path, f"not a readable .xlsx workbook ({first})") from None
+    if grid.height == 0:
+        raise FileRejected(path, "the first sheet is empty")
+    grid = grid.rename({c: f"column_{i}" for i, c in enumerate(grid.columns)})
+    index = spec.header_index()
+    best = (0, 0)
+    for number, row in enumerate(grid.head(HEADER_SEARCH_ROWS).iter_rows()):
+        hits = sum(1 for cell in row if cell is not None and _header_key(cell) in index)
+        if hits > best[0]:
+            best = (hits, number)
+    if best[0] < spec.min_header_matches:
+        raise FileRejected(path, _no_header_message(spec))
+    header_at = best[1]
+    header = [h or "" for h in grid.row(header_at)]
+    first_data_row = _first_used_row(path, sheet) + header_at + 1
+    return header, grid.slice(header_at + 1), first_data_row, "xlsx"
+
+
+# ---------------------------------------------------------------- header → spec columns
+
+
+def _header_key(text: str) -> str:
+    return normalise_key(re.sub(r"[*:]+\s*$", "", str(text)))
+
+
+def _no_header_message(spec: SourceSpec) -> str:
+    expected = ", ".join(f"'{c.header}'" for c in spec.required_columns)
+    return (
+        f"no header row found in the first {HEADER_SEARCH_ROWS} rows "
+        f"(expected the {spec.name} headers {expected}; check the delimiter and the file type)"
+    )
+
+
+def _column_letter(position: int) -> str:
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _to_table(path, spec, header, cells: pl.DataFrame, first_row: int, encoding) -> RawTable:
+    index = spec.header_index()
+    found: dict[str, tuple[Column, int]] = {}
+    unknown: list[str] = []
+    for position, text in enumerate(header):
+        column = index.get(_header_key(text))
+        if column is None:
+            if str(text).strip():
+                unknown.append(str(text).strip())
+            continue
+        if column.name in found:
+            first = _column_letter(found[column.name][1])
+            raise FileRejected(
+                path,
+                f"column '{column.header}' appears twice (columns {first} and "
+                f"{_column_letter(position)}); remove one",
+            )
+        found[column.name] = (column, position)
+    missing = [c.header for c in spec.required_columns if c.name not in found]
+    if missing:
+        raise FileRejected(path, "missing required column(s): " + ", ".join(map(repr, missing)))
+    # blank, units and totals rows are judged on every cell, mapped or not: people type
+    # "Tổng cộng" in whichever column they like (often STT)
+    values = [pl.col(c).str.strip_chars() for c in cells.columns]
+    filled = pl.sum_horizontal(*(v.is_not_null() & (v != "") for v in values))
+    units = pl.all_horizontal(
+        *(v.is_null() | (v == "") | v.str.contains(_UNITS_CELL) for v in values)
+    )
+    total = pl.any_horizontal(*(v.str.to_lowercase().is_in(list(TOTAL_LABELS)) for v in values))
+    source_names = cells.columns
+    frame = cells.with_columns(
+        pl.int_range(first_row, first_row + cells.height, dtype=pl.Int64).alias(ROW),
+        (filled == 0).alias("__blank"),
+        (units & (filled > 0)).alias("__units"),
+        total.fill_null(False).alias("__total"),
+    ).select(
+        *(
+            pl.col(source_names[found[c.name][1]]).alias(c.name)
+            if c.name in found
+            else pl.lit(None, pl.String).alias(c.name)
+            for c in spec.columns
+        ),
+        ROW,
+        "__blank",
+        "__units",
+        "__total",
+    )
+    flags = ("__blank", "__units", "__total")
+    data = frame.filter(~pl.col("__blank") & ~pl.col("__units") & ~pl.col("__total"))
+    return RawTable(
+        frame=data.drop(flags),
+        totals=frame.filter(pl.col("__total")).drop(flags),
+        encoding=encoding,
+        unknown_headers=unknown,
+        missing_optional=[c.header for c in spec.columns if c.name not in found],
+    )

@@ -1,0 +1,182 @@
+"""`SourceSpec`: everything that differs between sources, as data.
+
+One generic ingest path (warehouse/ingest.py) reads, parses, validates and splits every source
+from its spec; adding a source is a new spec and a pandera model, not new ingest code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandera.polars as pa
+import polars as pl
+
+from schemas import parsers
+from schemas.text import clean_text_expr, normalise_key
+
+Kind = Literal["text", "date", "datetime", "int", "number", "bool", "enum", "pii_drop", "pii_hash"]
+PeriodKind = Literal["month", "quarter", "year", "date"]
+
+_DTYPES: dict[str, pl.DataType] = {
+    "text": pl.String(),
+    "date": pl.Date(),
+    "datetime": pl.Datetime("us"),
+    "int": pl.Int64(),
+    "number": pl.Float64(),
+    "bool": pl.Boolean(),
+    "pii_hash": pl.String(),
+}
+_EXPECTED: dict[str, str] = {
+    "date": "a date (dd/MM/yyyy, yyyy-MM-dd or an Excel date)",
+    "datetime": "a date/time (dd/MM/yyyy HH:mm, yyyy-MM-dd HH:mm:ss, yyyyMMddHHmmss…)",
+    "int": "a whole number",
+    "number": "a number (1.234.567 or 1.234.567,5)",
+    "bool": "yes/no (Có/Không, x, 1/0)",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a source: its Vietnamese header, aliases and how to read its cells."""
+
+    name: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    kind: Kind = "text"
+    required: bool = False  # the header must be present in the file
+    mapping: dict[str, object] | None = None  # enum: label → canonical value
+    enum_dtype: pl.DataType | None = None
+    default: object = None  # value for a blank cell
+    clean: Callable[[pl.Expr], pl.Expr] | None = None  # extra text clean-up before parsing
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return (self.header, *self.aliases)
+
+    @property
+    def dtype(self) -> pl.DataType | None:
+        if self.kind == "enum":
+            return self.enum_dtype or pl.String()
+        return _DTYPES.get(self.kind)
+
+    @property
+    def is_personal(self) -> bool:
+        return self.kind in ("pii_drop", "pii_hash")
+
+    def parse(self, raw: pl.Expr) -> pl.Expr:
+        """Typed value of the cell (null where unreadable), with the default for blanks."""
+        text = clean_text_expr(raw)
+        if self.clean is not None:
+            text = self.clean(text)
+        if self.kind in ("text", "pii_hash"):
+            parsed = text
+        elif self.kind == "date":
+            parsed = parsers.parse_date(text)
+        elif self.kind == "datetime":
+            parsed = parsers.parse_datetime(text)
+        elif self.kind == "int":
+            parsed = parsers.parse_int(text)
+        elif self.kind == "number":
+            parsed = parsers.parse_number(text)
+        elif self.kind == "bool":
+            parsed = parsers.parse_bool(text)
+        elif self.kind == "enum":
+            parsed = parsers.parse_enum(text, self.mapping or {}, self.dtype)
+        else:
+            raise ValueError(f"column {self.name}: kind {self.kind} has no parsed value")
+        if self.default is not None:
+            parsed = pl.when(text.is_null()).then(pl.lit(self.default)).otherwise(parsed)
+        return parsed.cast(self.dtype).alias(self.name)
+
+    def parse_error(self, raw: pl.Expr) -> pl.Expr:
+        """A readable reason where a non-blank cell could not be parsed, else null."""
+        if self.kind in ("text", "pii_hash", "pii_drop"):
+            return pl.lit(None, pl.String)
+        text = clean_text_expr(raw)
+        if self.clean is not None:
+            text = self.clean(text)
+        if self.kind == "enum":
+            allowed = ", ".join(sorted({str(k) for k in (self.mapping or {})})[:12])
+            expected = f"one of: {allowed}"
+        else:
+            expected = _EXPECTED[self.kind]
+        shown = text.str.slice(0, 60)
+        return (
+            pl.when(parsers.parse_failed(text, self.parse(raw)))
+            .then(pl.format("{}: '{}' is not {}", pl.lit(self.header), shown, pl.lit(expected)))
+            .otherwise(pl.lit(None, pl.String))
+        )
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """A source export: where its files land, how they are named, and what they hold."""
+
+    name: str  # also the staging folder and the Dagster asset suffix
+    title: str  # human description (Vietnamese — English)
+    folder: str  # sub-folder of the landing directory
+    file_pattern: str  # regex on the file stem; groups: period, optional stamp, other slot parts
+    period_kind: PeriodKind
+    columns: tuple[Column, ...]
+    model: type[pa.DataFrameModel]
+    key: tuple[str, ...]  # natural key within one delivery
+    period_column: str | None = None  # must fall inside the file's period
+    unit_checks: tuple[tuple[str, str], ...] = ()  # (unit code column, date column)
+    min_header_matches: int = 3
+    sheet_names: tuple[str, ...] = ()
+    derive: Callable[[pl.DataFrame], pl.DataFrame] | None = None  # extra typed columns
+    extra_columns: dict[str, pl.DataType] = field(default_factory=dict)  # what derive adds
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.file_pattern + r"(?:__(?P<stamp>\d{14}))?", re.IGNORECASE)
+
+    @property
+    def kept_columns(self) -> tuple[Column, ...]:
+        """Columns stored in staging: everything but dropped personal data."""
+        return tuple(c for c in self.columns if c.kind != "pii_drop")
+
+    @property
+    def required_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+    def header_index(self) -> dict[str, Column]:
+        return {normalise_key(h): c for c in self.columns for h in c.headers}
+
+    def staging_schema(self) -> dict[str, pl.DataType]:
+        schema = {c.name: c.dtype for c in self.kept_columns}
+        schema.update(self.extra_columns)
+        schema.update(META_COLUMNS)
+        return schema
+
+    def empty_staging(self) -> pl.DataFrame:
+        return pl.DataFrame(schema=self.staging_schema())
+
+
+META_COLUMNS: dict[str, pl.DataType] = {
+    "period": pl.String(),
+    "source_file": pl.String(),
+    "row_number": pl.Int64(),
+    "exported_at": pl.Datetime("us"),
+}
+
+
+def period_bounds(kind: PeriodKind, period: str) -> tuple[dt.date, dt.date] | None:
+    """[start, end) of a period key; None for snapshot dates (no window rule)."""
+    if kind == "month":
+        year, month = map(int, period.split("-"))
+        start = dt.date(year, month, 1)
+        end = dt.date(year + month // 12, month % 12 + 1, 1)
+    elif kind == "quarter":
+        year, quarter = int(period[:4]), int(period[-1])
+        start = dt.date(year, 3 * quarter - 2, 1)
+        end = dt.date(year + quarter // 4, (3 * quarter) % 12 + 1, 1)
+    elif kind == "year":
+        start, end = dt.date(int(period), 1, 1), dt.date(int(period) + 1, 1, 1)
+    else:
+        return None
+    return start, end

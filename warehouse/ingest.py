@@ -1,0 +1,438 @@
+"""The one generic ingest path: landed files of a source × period → staging + quarantine + audit.
+
+For each file: read (schemas.reading) → drop exact duplicates → parse every column in bulk →
+validate with the source's pandera model → period and admin-unit rules → quarantine the failing
+rows with their reasons → resolve duplicate keys (last row wins) → hash ID numbers → stage.
+Rows read = rows loaded + rows quarantined + duplicate rows, for every file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandera.errors as pa_errors
+import polars as pl
+
+from schemas.landing import Delivery
+from schemas.reading import ROW, FileRejected, read_table
+from schemas.spec import SourceSpec, period_bounds
+from schemas.text import clean_text_expr
+from warehouse.paths import DataPaths
+from warehouse.pii import hmac_columns
+
+_FAILURES = {"row": pl.Int64, "column": pl.String, "reason": pl.String}
+
+
+@dataclass(frozen=True)
+class IngestContext:
+    pii_key: bytes
+    units: pl.DataFrame  # code, valid_from, valid_to (reference.unit_intervals)
+    landing: Path
+    loaded_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+
+
+@dataclass
+class FileOutcome:
+    """One row of load_audit."""
+
+    source: str
+    source_file: str
+    sha256: str
+    period: str
+    status: str  # loaded / superseded / rejected
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_duplicate: int = 0
+    message: str = ""
+    loaded_at: str = ""
+    exported_at: str = ""
+    encoding: str = ""
+    totals_rows: int = 0
+
+    @property
+    def conserved(self) -> bool:
+        return self.rows_read == self.rows_loaded + self.rows_quarantined + self.rows_duplicate
+
+
+@dataclass
+class PartitionOutcome:
+    source: str
+    period: str
+    files: list[FileOutcome]
+    rows_loaded: int
+    rows_quarantined: int
+    quarantine_sample: list[str]  # a few reasons, no raw values (they may hold personal data)
+    totals: pl.DataFrame | None = None  # totals rows, kept for reconciliation
+
+    @property
+    def rejected(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.status == "rejected"]
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- rules → long-form failures
+
+
+def _parse_failures(spec: SourceSpec, raw: pl.DataFrame) -> pl.DataFrame:
+    parts = [
+        raw.select(
+            pl.col(ROW).alias("row"),
+            pl.lit(c.name).alias("column"),
+            c.parse_error(pl.col(c.name)).alias("reason"),
+        ).drop_nulls("reason")
+        for c in spec.kept_columns
+        if c.kind not in ("text", "pii_hash")
+    ]
+    return pl.concat(parts) if parts else pl.DataFrame(schema=_FAILURES)
+
+
+_CHECK_TEXT = (
+    ("not_nullable", "is required but empty"),
+    ("isin", "is not an allowed value"),
+    ("str_matches", "does not have the expected form"),
+    ("greater_than_or_equal_to", "must be ≥ {arg}"),
+    ("less_than_or_equal_to", "must be ≤ {arg}"),
+    ("greater_than", "must be > {arg}"),
+    ("in_range", "is out of range {arg}"),
+)
+
+
+def _describe_check(check: str) -> str:
+    for prefix, text in _CHECK_TEXT:
+        if check.startswith(prefix):
+            arg = check[len(prefix) :].strip("()")
+            return text.format(arg=arg)
+    return check
+
+
+def _schema_failures(spec: SourceSpec, typed: pl.DataFrame) -> pl.DataFrame:
+    try:
+        spec.model.validate(typed, lazy=True)
+        return pl.DataFrame(schema=_FAILURES)
+    except pa_errors.SchemaErrors as errors:
+        cases = errors.failure_cases.filter(pl.col("index").is_not_null())
+    headers = {c.name: c.header for c in spec.columns}
+    is_frame_check = pl.col("schema_context") == "DataFrameSchema"
+    described = cases.select(
+        row=pl.col("index"),
+        # frame-level checks name their columns in parentheses: "… (due_at) … (received_at)"
+        column=pl.when(is_frame_check)
+        .then(
+            pl.col("check")
+            .str.extract_all(r"\((\w+)\)")
+            .list.eval(pl.element().str.strip_chars("()"))
+            .list.join(", ")
+        )
+        .otherwise(pl.col("column")),
+        check=pl.col("check"),
+        value=pl.col("failure_case"),
+        frame_check=is_frame_check,
+    )
+    # failure indices are positions in `typed`; map them to file row numbers in bulk
+    positions = typed.select(pl.int_range(pl.len(), dtype=pl.Int32).alias("index"), ROW)
+    described = described.join(positions, left_on="row", right_on="index").drop("row")
+    checks = described.get_column("check").unique().to_list()
+    texts = pl.DataFrame({"check": checks, "text": [_describe_check(c) for c in checks]})
+    described = described.join(texts, on="check", how="left")
+    header = pl.col("column").replace_strict(headers, default=pl.col("column"))
+    reason = (
+        pl.when(pl.col("frame_check"))
+        .then(pl.col("text"))
+        .otherwise(
+            pl.format("{}: '{}' {}", header, pl.col("value").str.slice(0, 60), pl.col("text"))
+        )
+    )
+    return described.select(pl.col(ROW).alias("row"), "column", reason.alias("reason"))
+
+
+def _period_failures(spec: SourceSpec, typed: pl.DataFrame, period: str) -> pl.DataFrame:
+    bounds = period_bounds(spec.period_kind, period)
+    if spec.period_column is None or bounds is None:
+        return pl.DataFrame(schema=_FAILURES)
+    start, end = bounds
+    column = spec.period_column
+    value = pl.col(column).cast(pl.Date)
+    header = next(c.header for c in spec.columns if c.name == column)
+    return typed.filter(value.is_not_null() & ((value < start) | (value >= end))).select(
+        pl.col(ROW).alias("row"),
+        pl.lit(column).alias("column"),
+        pl.format(
+            "{}: {} is outside the file's period {} ({} – {})",
+            pl.lit(header),
+            value.cast(pl.String),
+            pl.lit(period),
+            pl.lit(start.isoformat()),
+            pl.lit((end - dt.timedelta(days=1)).isoformat()),
+        ).alias("reason"),
+    )
+
+
+def _unit_failures(spec: SourceSpec, typed: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
+    parts = []
+    for code_column, date_column in spec.unit_checks:
+        header = next(c.header for c in spec.columns if c.name == code_column)
+        rows = typed.select(
+            ROW, code=pl.col(code_column), on=pl.col(date_column).cast(pl.Date)
+        ).drop_nulls()
+        matched = rows.join(units, on="code", how="left").with_columns(
+            known=pl.col("valid_from").is_not_null(),
+            valid=pl.col("on")
+            .is_between(pl.col("valid_from"), pl.col("valid_to"))
+            .fill_null(False),
+        )
+        verdict = matched.group_by(ROW, "code", "on").agg(
+            pl.col("known").any(), pl.col("valid").any()
+        )
+        parts.append(
+            verdict.filter(~pl.col("valid")).select(
+                pl.col(ROW).alias("row"),
+                pl.lit(code_column).alias("column"),
+                pl.when(pl.col("known"))
+                .then(
+                    pl.format(
+                        "{}: unit '{}' is not in force on {} (merged or renamed)",
+                        pl.lit(header),
+                        pl.col("code"),
+                        pl.col("on").cast(pl.String),
+                    )
+                )
+                .otherwise(pl.format("{}: unknown unit code '{}'", pl.lit(header), pl.col("code")))
+                .alias("reason"),
+            )
+        )
+    return pl.concat(parts) if parts else pl.DataFrame(schema=_FAILURES)
+
+
+def _key_conflicts(spec: SourceSpec, good: pl.DataFrame) -> pl.DataFrame:
+    """Same natural key, different content: all but the last row are quarantined."""
+    key = list(spec.key)
+    last = pl.col(ROW).max().over(key)
+    headers = ", ".join(c.header for c in spec.columns if c.name in key)
+    values = pl.concat_str([pl.col(k).cast(pl.String) for k in key], separator=", ")
+    return (
+        good.with_columns(last.alias("__kept"))
+        .filter(pl.col(ROW) != pl.col("__kept"))
+        .select(
+            pl.col(ROW).alias("row"),
+            pl.lit(",".join(key)).alias("column"),
+            pl.format(
+                "duplicate {} '{}' with different content (row {} kept)",
+                pl.lit(headers),
+                values,
+                pl.col("__kept"),
+            ).alias("reason"),
+        )
+    )
+
+
+# ---------------------------------------------------------------- one file
+
+
+@dataclass
+class _FileResult:
+    outcome: FileOutcome
+    good: pl.DataFrame | None = None
+    quarantine: pl.DataFrame | None = None
+    totals: pl.DataFrame | None = None
+
+
+def _masked_raw(spec: SourceSpec, raw: pl.DataFrame, key: bytes) -> pl.DataFrame:
+    hashed = [c.name for c in spec.columns if c.kind == "pii_hash"]
+    kept = [c.name for c in spec.kept_columns]
+    cleaned = raw.select(ROW, *(clean_text_expr(pl.col(c)).alias(c) for c in kept))
+    cleaned = hmac_columns(cleaned, hashed, key)
+    return cleaned.select(ROW, pl.struct(kept).struct.json_encode().alias("raw"))
+
+
+def ingest_file(
+    spec: SourceSpec, delivery: Delivery, context: IngestContext, sha256: str
+) -> _FileResult:
+    source_file = delivery.path.relative_to(context.landing).as_posix()
+    outcome = FileOutcome(
+        source=spec.name,
+        source_file=source_file,
+        sha256=sha256,
+        period=delivery.period,
+        status="loaded",
+        loaded_at=context.loaded_at.isoformat(sep=" "),
+        exported_at=delivery.exported_at.isoformat(sep=" "),
+    )
+    try:
+        table = read_table(delivery.path, spec)
+    except FileRejected as rejected:
+        outcome.status, outcome.message = "rejected", rejected.message
+        return _FileResult(outcome)
+    outcome.encoding = table.encoding
+    notes = []
+    if table.unknown_headers:
+        notes.append("ignored extra columns: " + ", ".join(table.unknown_headers[:20]))
+    raw = table.frame
+    outcome.rows_read = raw.height
+    outcome.totals_rows = table.totals.height
+
+    names = [c.name for c in spec.columns]
+    normalised = raw.select(ROW, *(clean_text_expr(pl.col(n)).alias(n) for n in names))
+    unique_rows = normalised.unique(subset=names, keep="first", maintain_order=True)
+    outcome.rows_duplicate = raw.height - unique_rows.height
+    raw = raw.join(unique_rows.select(ROW), on=ROW, how="semi")
+
+    typed = raw.select(ROW, *(c.parse(pl.col(c.name)) for c in spec.kept_columns))
+    if spec.derive is not None:
+        typed = spec.derive(typed)
+    parse = _parse_failures(spec, raw)
+    schema = _schema_failures(spec, typed).join(parse, on=["row", "column"], how="anti")
+    failures = pl.concat(
+        [
+            parse,
+            schema,
+            _period_failures(spec, typed, delivery.period),
+            _unit_failures(spec, typed, context.units),
+        ]
+    )
+    good = typed.join(failures.select(pl.col("row").alias(ROW)).unique(), on=ROW, how="anti")
+    failures = pl.concat([failures, _key_conflicts(spec, good)])
+    good = good.join(failures.select(pl.col("row").alias(ROW)).unique(), on=ROW, how="anti")
+
+    reasons = (
+        failures.sort("row")
+        .group_by("row", maintain_order=True)
+        .agg(
+            pl.col("column")
+            .filter(pl.col("column") != "")
+            .unique(maintain_order=True)
+            .str.join(", ")
+            .alias("columns"),
+            pl.col("reason").unique(maintain_order=True).str.join("; ").alias("reason"),
+        )
+    )
+    quarantine = reasons.join(
+        _masked_raw(spec, raw, context.pii_key), left_on="row", right_on=ROW
+    ).select(
+        pl.lit(spec.name).alias("source"),
+        pl.lit(source_file).alias("source_file"),
+        pl.lit(delivery.period).alias("period"),
+        pl.col("row").alias("row_number"),
+        "columns",
+        "reason",
+        "raw",
+    )
+    hashed = [c.name for c in spec.columns if c.kind == "pii_hash"]
+    good = hmac_columns(good, hashed, context.pii_key)
+    good = good.with_columns(
+        pl.lit(delivery.period).alias("period"),
+        pl.lit(source_file).alias("source_file"),
+        pl.col(ROW).alias("row_number"),
+        pl.lit(delivery.exported_at).cast(pl.Datetime("us")).alias("exported_at"),
+    ).select(list(spec.staging_schema()))
+    outcome.rows_loaded = good.height
+    outcome.rows_quarantined = quarantine.height
+    if outcome.rows_quarantined:
+        notes.append(f"{outcome.rows_quarantined} row(s) quarantined")
+    outcome.message = "; ".join(notes)
+    totals = table.totals.with_columns(pl.lit(source_file).alias("source_file"))
+    return _FileResult(outcome, good, quarantine, totals)
+
+
+# ---------------------------------------------------------------- one partition
+
+
+def _write_atomic_parquet(frame: pl.DataFrame, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    frame.write_parquet(temporary, statistics=True)
+    os.replace(temporary, target)
+
+
+def _write_atomic_text(text: str, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, target)
+
+
+QUARANTINE_SCHEMA = {
+    "source": pl.String,
+    "source_file": pl.String,
+    "period": pl.String,
+    "row_number": pl.Int64,
+    "columns": pl.String,
+    "reason": pl.String,
+    "raw": pl.String,
+}
+
+
+def ingest_partition(
+    spec: SourceSpec,
+    period: str,
+    deliveries: Iterable[Delivery],
+    context: IngestContext,
+    paths: DataPaths,
+) -> PartitionOutcome:
+    """Ingest every slot of one period: the newest readable delivery of a slot wins whole."""
+    mine = [d for d in deliveries if d.source == spec.name and d.period == period]
+    files: list[FileOutcome] = []
+    goods: list[pl.DataFrame] = [spec.empty_staging()]
+    quarantines: list[pl.DataFrame] = [pl.DataFrame(schema=QUARANTINE_SCHEMA)]
+    totals: list[pl.DataFrame] = []
+    for slot in sorted({d.slot for d in mine}):
+        newest_first = sorted(
+            (d for d in mine if d.slot == slot), key=lambda d: d.order, reverse=True
+        )
+        winner = None
+        for delivery in newest_first:
+            sha = sha256_of(delivery.path)
+            if winner is not None:
+                files.append(_superseded(spec, delivery, sha, context, winner))
+                continue
+            result = ingest_file(spec, delivery, context, sha)
+            files.append(result.outcome)
+            if result.outcome.status == "loaded":
+                winner = result.outcome.source_file
+                goods.append(result.good)
+                quarantines.append(result.quarantine)
+                totals.append(result.totals)
+    staged = pl.concat(goods, how="vertical_relaxed")
+    quarantined = pl.concat(quarantines, how="vertical_relaxed")
+    _write_atomic_parquet(staged, paths.staging(spec.name, period))
+    _write_atomic_parquet(quarantined, paths.quarantine(spec.name, period))
+    _write_atomic_text(
+        json.dumps([asdict(f) for f in files], ensure_ascii=False, indent=1),
+        paths.audit(spec.name, period),
+    )
+    sample = quarantined.get_column("reason").head(5).to_list()
+    return PartitionOutcome(
+        source=spec.name,
+        period=period,
+        files=files,
+        rows_loaded=staged.height,
+        rows_quarantined=quarantined.height,
+        quarantine_sample=sample,
+        totals=pl.concat(totals, how="diagonal_relaxed") if totals else None,
+    )
+
+
+def _superseded(spec, delivery, sha, context, winner) -> FileOutcome:
+    return FileOutcome(
+        source=spec.name,
+        source_file=delivery.path.relative_to(context.landing).as_posix(),
+        sha256=sha,
+        period=delivery.period,
+        status="superseded",
+        message=f"replaced by the later delivery {winner}",
+        loaded_at=context.loaded_at.isoformat(sep=" "),
+        exported_at=delivery.exported_at.isoformat(sep=" "),
+    )

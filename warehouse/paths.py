@@ -1,0 +1,41 @@
+"""Every path under the data directory, derived from the one DANVAN_DATA_DIR setting."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    root: Path
+
+    def staging(self, source: str, period: str) -> Path:
+        return self.root / "staging" / source / f"{period}.parquet"
+
+    def quarantine(self, source: str, period: str) -> Path:
+        return self.root / "quarantine" / source / f"{period}.parquet"
+
+    def audit(self, source: str, period: str) -> Path:
+        return self.root / "audit" / source / f"{period}.json"
+
+    def staging_glob(self, source: str) -> Path:
+        return self.root / "staging" / source / "*.parquet"
+
+    @property
+    def quarantine_glob(self) -> Path:
+        return self.root / "quarantine" / "*" / "*.parquet"
+
+    @property
+    def audit_glob(self) -> Path:
+        return self.root / "audit" / "*" / "*.json"
+
+    @property
+    def build_db(self) -> Path:
+        return self.root / "build.duckdb"
+
+    @property
+    def reporting_db(self) -> Path:
+        return self.root / "reporting.duckdb"
+
+    @property
+    def exports(self) -> Path:
+        return self.root / "exports"
