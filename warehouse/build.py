@@ -1,0 +1,139 @@
+"""The build database (one writer at a time) and its atomic publication.
+
+`build.duckdb` is only ever opened by the pipeline, under an exclusive file lock so that two
+processes wait for each other instead of failing on DuckDB's own lock. Analysts open
+`reporting.duckdb`, a finished copy swapped in with `os.replace`: a connection held open during
+a run keeps reading the previous file and never sees half a build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import glob as glob_module
+import json
+import os
+import shutil
+import string
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from schemas.registry import SOURCES
+from warehouse import calendar, reference
+from warehouse.ingest import QUARANTINE_SCHEMA
+from warehouse.paths import DataPaths
+
+SQL_DIR = Path(__file__).parent / "sql"
+
+
+def render_sql(name: str, **values: str) -> str:
+    return string.Template((SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")).substitute(values)
+
+
+def _sql_path(path: Path) -> str:
+    return "'" + path.as_posix().replace("'", "''") + "'"
+
+
+class Warehouse:
+    def __init__(self, paths: DataPaths, landing: Path):
+        self.paths = paths
+        self.landing = landing
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Read-write connection to build.duckdb with the staging views registered."""
+        self.paths.root.mkdir(parents=True, exist_ok=True)
+        lock_path = self.paths.root / "build.duckdb.lock"
+        with lock_path.open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, even on SIGKILL
+            con = duckdb.connect(str(self.paths.build_db))
+            try:
+                self._register_sources(con)
+                yield con
+                con.execute("checkpoint")
+            finally:
+                con.close()
+
+    def _register_sources(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Temporary views over staging parquet and reference data: never published."""
+        for name, spec in SOURCES.items():
+            glob = self.paths.staging_glob(name)
+            _view_or_empty(con, f"stg_{name}", glob, spec.empty_staging())
+        _view_or_empty(
+            con,
+            "stg_quarantine",
+            self.paths.quarantine_glob,
+            pl.DataFrame(schema=QUARANTINE_SCHEMA),
+        )
+        _temp_table(con, "stg_audit", _audit_frame(self.paths))
+        _temp_table(con, "ref_admin_units", reference.admin_units())
+        _temp_table(con, "ref_admin_unit_changes", reference.admin_unit_changes())
+        _temp_table(con, "ref_agencies", reference.agencies(self.landing))
+        _temp_table(con, "ref_calendar", calendar.calendar())
+
+    def run(self, con: duckdb.DuckDBPyConnection, name: str) -> None:
+        """Run one model file (one table, with its comments)."""
+        con.execute(render_sql(name))
+
+    def publish(self, run_id: str) -> Path:
+        """Record the publish, then copy build.duckdb and swap it in atomically."""
+        with self.connect() as con:
+            con.execute(render_sql("publish_log"))
+            con.execute(
+                "insert into publish_log values (?, ?)",
+                [run_id, dt.datetime.now().replace(microsecond=0)],
+            )
+        target = self.paths.reporting_db
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        lock_path = self.paths.root / "build.duckdb.lock"
+        with lock_path.open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            shutil.copyfile(self.paths.build_db, temporary)
+        os.chmod(temporary, 0o444)  # analysts read; only the pipeline replaces
+        os.replace(temporary, target)
+        return target
+
+
+AUDIT_SCHEMA = {
+    "source": pl.String,
+    "source_file": pl.String,
+    "sha256": pl.String,
+    "period": pl.String,
+    "status": pl.String,
+    "rows_read": pl.Int64,
+    "rows_loaded": pl.Int64,
+    "rows_quarantined": pl.Int64,
+    "rows_duplicate": pl.Int64,
+    "message": pl.String,
+    "loaded_at": pl.String,
+    "exported_at": pl.String,
+    "encoding": pl.String,
+    "totals_rows": pl.Int64,
+}
+
+
+def _temp_table(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    con.register(f"_{name}_frame", frame)
+    con.execute(f"create or replace temp table {name} as select * from _{name}_frame")
+    con.unregister(f"_{name}_frame")
+
+
+def _view_or_empty(con, name: str, glob: Path, empty: pl.DataFrame) -> None:
+    if glob_module.glob(str(glob)):
+        con.execute(
+            f"create or replace temp view {name} as "
+            f"select * from read_parquet({_sql_path(glob)}, union_by_name = true)"
+        )
+    else:
+        _temp_table(con, name, empty)
+
+
+def _audit_frame(paths: DataPaths) -> pl.DataFrame:
+    records = []
+    for path in sorted(paths.root.glob("audit/*/*.json")):
+        records.extend(json.loads(path.read_text(encoding="utf-8")))
+    return pl.DataFrame(records, schema=AUDIT_SCHEMA)

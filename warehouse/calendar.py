@@ -1,0 +1,40 @@
+"""Working-day calendar: Vietnamese public holidays (the `holidays` library) plus an override
+file for official swap days that the library does not know (working Saturdays)."""
+
+import datetime as dt
+
+import holidays
+import polars as pl
+
+from warehouse.reference import REFERENCE_DIR
+
+FIRST_YEAR, LAST_YEAR = 2020, 2027
+OVERRIDES_CSV = REFERENCE_DIR / "calendar_overrides.csv"
+
+
+def calendar() -> pl.DataFrame:
+    """date, is_working_day, holiday_name, working_day_index (cumulative working days: the n-th
+    working day after d is the first date whose index is index(d) + n)."""
+    years = range(FIRST_YEAR, LAST_YEAR + 1)
+    public = holidays.country_holidays("VN", years=years)
+    names = pl.DataFrame(
+        {"date": list(public.keys()), "holiday_name": list(public.values())},
+        schema={"date": pl.Date, "holiday_name": pl.String},
+    )
+    overrides = pl.read_csv(OVERRIDES_CSV, try_parse_dates=True).select(
+        pl.col("date").cast(pl.Date), pl.col("is_working_day").alias("override")
+    )
+    days = pl.DataFrame(
+        {"date": pl.date_range(dt.date(FIRST_YEAR, 1, 1), dt.date(LAST_YEAR, 12, 31), eager=True)}
+    )
+    return (
+        days.join(names, on="date", how="left")
+        .join(overrides, on="date", how="left")
+        .with_columns(
+            is_working_day=pl.coalesce(
+                "override", (pl.col("date").dt.weekday() <= 5) & pl.col("holiday_name").is_null()
+            )
+        )
+        .with_columns(working_day_index=pl.col("is_working_day").cast(pl.Int32).cum_sum())
+        .select("date", "is_working_day", "holiday_name", "working_day_index")
+    )

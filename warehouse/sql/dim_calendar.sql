@@ -1,0 +1,10 @@
+create or replace table dim_calendar as
+select date, is_working_day, holiday_name, working_day_index
+from ref_calendar
+order by date;
+
+comment on table dim_calendar is 'Lịch ngày làm việc (nghỉ lễ, Tết, ngày làm bù) — working-day calendar 2020–2027';
+comment on column dim_calendar.date is 'Ngày — date';
+comment on column dim_calendar.is_working_day is 'Là ngày làm việc — is a working day';
+comment on column dim_calendar.holiday_name is 'Tên ngày lễ (nếu có) — public holiday name';
+comment on column dim_calendar.working_day_index is 'Số thứ tự ngày làm việc lũy kế: ngày làm việc thứ n sau d có chỉ số index(d)+n — cumulative working-day count';

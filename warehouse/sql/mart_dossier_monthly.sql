@@ -1,0 +1,98 @@
+-- INDICATORS.md §A, per month. A dossier contributes up to three kinds of event:
+-- 'received' in its receipt month, 'finished' in its finishing month, and 'open' at the end of
+-- every month it was received by and not yet finished (up to the month of its export).
+create or replace table mart_dossier_monthly as
+with months as (
+    select cast(m as date) as month_start, cast(m + interval 1 month as date) as month_end
+    from range(
+        (select date_trunc('month', min(received_at)) from fact_dossier),
+        (select date_trunc('month', max(greatest(received_at, coalesce(finished_at, received_at))))
+            + interval 1 month from fact_dossier),
+        interval 1 month
+    ) as r(m)
+),
+events as (
+    select 'received' as kind, cast(date_trunc('month', received_at) as date) as month_start,
+        false as open_overdue, f.*
+    from fact_dossier f
+    where is_received
+    union all
+    select 'finished', cast(date_trunc('month', finished_at) as date), false, f.*
+    from fact_dossier f
+    where is_finished
+    union all
+    select 'open', m.month_start, m.month_end > f.due_effective_at, f.*
+    from fact_dossier f
+    join months m
+        on f.received_at < m.month_end
+        and (not f.is_finished or f.finished_at >= m.month_end)
+        and m.month_end <= date_trunc('month', f.exported_at) + interval 1 month
+    where f.is_received
+)
+select
+    strftime(month_start, '%Y-%m') as period,
+    level,
+    agency_code,
+    admin_unit_code,
+    procedure_field,
+    count(*) filter (kind = 'received') as received,
+    count(*) filter (kind = 'received' and channel = 2) as received_online,
+    count(*) filter (kind = 'received' and channel = 1) as received_direct,
+    count(*) filter (kind = 'received' and channel = 3) as received_postal,
+    received_online / nullif(received, 0) as online_share,
+    count(*) filter (kind = 'finished') as finished,
+    count(*) filter (kind = 'finished' and timeliness = 'early') as finished_early,
+    count(*) filter (kind = 'finished' and timeliness = 'on_time') as finished_on_time,
+    count(*) filter (kind = 'finished' and timeliness = 'late') as finished_late,
+    (finished_early + finished_on_time) / nullif(finished, 0) as on_time_rate,
+    count(*) filter (kind = 'open') as in_progress,
+    count(*) filter (kind = 'open' and open_overdue) as in_progress_overdue,
+    (finished_early + finished_on_time + in_progress - in_progress_overdue)
+        / nullif(finished + in_progress, 0) as rate_766_progress,
+    count(*) filter (kind = 'received' and inputs_digitized) as received_digitized,
+    received_digitized / nullif(received, 0) as input_digitization_rate,
+    count(*) filter (kind = 'finished' and status_code in (9, 10)) as finished_with_result,
+    count(*) filter (kind = 'finished' and status_code in (9, 10) and e_result) as e_results,
+    e_results / nullif(finished_with_result, 0) as e_result_rate,
+    count(*) filter (kind = 'received' and procedure_has_fee) as received_with_fee,
+    count(*) filter (kind = 'received' and procedure_has_fee and online_payment in (1, 2))
+        as paid_online,
+    paid_online / nullif(received_with_fee, 0) as online_payment_rate,
+    count(*) filter (kind = 'finished' and rating = 'Không hài lòng') as rated_not_satisfied,
+    1 - (finished_late + in_progress_overdue + rated_not_satisfied)
+        / nullif(finished + in_progress, 0) as satisfaction_766,
+    avg(processing_days) filter (kind = 'finished') as avg_processing_days
+from events
+group by all
+order by period, level, agency_code, admin_unit_code, procedure_field;
+
+comment on table mart_dossier_monthly is 'Chỉ tiêu hồ sơ TTHC theo tháng (INDICATORS §A) — dossier indicators per month × level × agency × unit × procedure field';
+comment on column mart_dossier_monthly.period is 'Tháng (yyyy-MM) — month';
+comment on column mart_dossier_monthly.level is 'Cấp thực hiện (Tỉnh = Trung tâm PVHCC tỉnh) — level';
+comment on column mart_dossier_monthly.agency_code is 'Mã cơ quan — agency code';
+comment on column mart_dossier_monthly.admin_unit_code is 'Mã ĐVHC — unit code';
+comment on column mart_dossier_monthly.procedure_field is 'Lĩnh vực TTHC — procedure field';
+comment on column mart_dossier_monthly.received is 'Số hồ sơ tiếp nhận trong tháng (trạng thái khác 1, 3) — dossiers received';
+comment on column mart_dossier_monthly.received_online is 'Tiếp nhận trực tuyến (kênh 2) — received online';
+comment on column mart_dossier_monthly.received_direct is 'Tiếp nhận trực tiếp (kênh 1) — received in person';
+comment on column mart_dossier_monthly.received_postal is 'Tiếp nhận qua bưu chính công ích (kênh 3) — received by post';
+comment on column mart_dossier_monthly.online_share is 'Tỷ lệ trực tuyến = trực tuyến ÷ tiếp nhận — online share';
+comment on column mart_dossier_monthly.finished is 'Số hồ sơ kết thúc trong tháng (trạng thái 7–10) — dossiers finished';
+comment on column mart_dossier_monthly.finished_early is 'Kết thúc trước hạn (ngày kết thúc < ngày hẹn) — finished early';
+comment on column mart_dossier_monthly.finished_on_time is 'Kết thúc đúng hạn — finished on time';
+comment on column mart_dossier_monthly.finished_late is 'Kết thúc trễ hạn (hoặc bổ sung quá 1 lần) — finished late';
+comment on column mart_dossier_monthly.on_time_rate is 'Tỷ lệ đúng hạn = (trước hạn + đúng hạn) ÷ kết thúc — on-time rate (press-release rate)';
+comment on column mart_dossier_monthly.in_progress is 'Đang giải quyết cuối tháng — in progress at month end';
+comment on column mart_dossier_monthly.in_progress_overdue is 'Đang giải quyết đã quá hạn cuối tháng — in progress and overdue at month end';
+comment on column mart_dossier_monthly.rate_766_progress is 'Tiến độ (QĐ 766) = (kết thúc đúng hạn + đang giải quyết trong hạn) ÷ (kết thúc + đang giải quyết) — progress rate';
+comment on column mart_dossier_monthly.received_digitized is 'Hồ sơ tiếp nhận có thành phần số hóa — received with digitised inputs';
+comment on column mart_dossier_monthly.input_digitization_rate is 'Tỷ lệ số hóa hồ sơ = số hóa ÷ tiếp nhận — input digitisation rate';
+comment on column mart_dossier_monthly.finished_with_result is 'Kết thúc có kết quả (trạng thái 9, 10) — finished with a result';
+comment on column mart_dossier_monthly.e_results is 'Có kết quả điện tử — with an electronic result';
+comment on column mart_dossier_monthly.e_result_rate is 'Tỷ lệ kết quả điện tử = điện tử ÷ kết thúc có kết quả — e-result rate';
+comment on column mart_dossier_monthly.received_with_fee is 'Tiếp nhận thuộc TTHC có phí — received for procedures with a fee';
+comment on column mart_dossier_monthly.paid_online is 'Trong đó thanh toán trực tuyến — of which paid online';
+comment on column mart_dossier_monthly.online_payment_rate is 'Tỷ lệ thanh toán trực tuyến — online payment rate';
+comment on column mart_dossier_monthly.rated_not_satisfied is 'Hồ sơ kết thúc bị đánh giá Không hài lòng — finished dossiers rated not satisfied';
+comment on column mart_dossier_monthly.satisfaction_766 is 'Mức độ hài lòng (QĐ 766) = 1 − (trễ hạn + quá hạn + không hài lòng) ÷ (kết thúc + đang giải quyết) — satisfaction';
+comment on column mart_dossier_monthly.avg_processing_days is 'Số ngày xử lý bình quân (lịch) của hồ sơ kết thúc — average processing days';

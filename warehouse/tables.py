@@ -1,0 +1,49 @@
+"""The published tables, in build order, with what each is built from.
+
+Dagster makes one asset per entry (assets/model.py); `build_all` runs the same list without
+Dagster (tests, benchmarks). A table's description is the COMMENT ON TABLE of its SQL file.
+"""
+
+import re
+from dataclasses import dataclass
+
+from warehouse.build import SQL_DIR, Warehouse
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    deps: tuple[str, ...]  # asset keys: other tables or staging_<source>
+    group: str
+
+    @property
+    def description(self) -> str:
+        sql = (SQL_DIR / f"{self.name}.sql").read_text(encoding="utf-8")
+        found = re.search(rf"comment on table {self.name} is '((?:[^']|'')*)'", sql)
+        return found.group(1).replace("''", "'") if found else self.name
+
+
+TABLES: tuple[Table, ...] = (
+    Table("dim_admin_unit", (), "reference"),
+    Table("bridge_admin_unit_2025", (), "reference"),
+    Table("dim_agency", (), "reference"),
+    Table("dim_calendar", (), "reference"),
+    Table("procedure_snapshot", ("staging_procedures",), "procedures"),
+    Table("dim_procedure", ("procedure_snapshot",), "procedures"),
+    Table("fact_dossier", ("staging_dossiers", "dim_procedure", "dim_agency"), "dossiers"),
+    Table("quarantine", ("staging_dossiers", "staging_procedures"), "quality"),
+    Table("load_audit", ("staging_dossiers", "staging_procedures"), "quality"),
+    Table("mart_dossier_monthly", ("fact_dossier",), "dossiers"),
+    Table(
+        "mart_procedure_publication",
+        ("procedure_snapshot", "fact_dossier", "dim_calendar"),
+        "procedures",
+    ),
+)
+TABLE_NAMES = tuple(t.name for t in TABLES)
+
+
+def build_all(warehouse: Warehouse) -> None:
+    with warehouse.connect() as con:
+        for table in TABLES:
+            warehouse.run(con, table.name)
