@@ -22,9 +22,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from schemas.landing import discover
 from schemas.registry import SOURCES
 from warehouse import calendar, reference
-from warehouse.ingest import QUARANTINE_SCHEMA
+from warehouse.ingest import QUARANTINE_SCHEMA, sha256_of
 from warehouse.paths import DataPaths
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -69,7 +70,7 @@ class Warehouse:
             self.paths.quarantine_glob,
             pl.DataFrame(schema=QUARANTINE_SCHEMA),
         )
-        _temp_table(con, "stg_audit", _audit_frame(self.paths))
+        _temp_table(con, "stg_audit", _audit_frame(self.paths, self.landing))
         _temp_table(con, "ref_admin_units", reference.admin_units())
         _temp_table(con, "ref_admin_unit_changes", reference.admin_unit_changes())
         _temp_table(con, "ref_agencies", reference.agencies(self.landing))
@@ -132,8 +133,24 @@ def _view_or_empty(con, name: str, glob: Path, empty: pl.DataFrame) -> None:
         _temp_table(con, name, empty)
 
 
-def _audit_frame(paths: DataPaths) -> pl.DataFrame:
-    records = []
+def _audit_frame(paths: DataPaths, landing: Path) -> pl.DataFrame:
+    """Audit records of every ingested partition, plus the landing files no source claims."""
+    _, unmatched = discover(landing, SOURCES.values())
+    records = [
+        {
+            "source": (
+                u.path.relative_to(landing).parts[0]
+                if len(u.path.relative_to(landing).parts) > 1
+                else ""
+            ),
+            "source_file": u.path.relative_to(landing).as_posix(),
+            "sha256": sha256_of(u.path),
+            "period": "",
+            "status": "rejected",
+            "message": u.reason,
+        }
+        for u in unmatched
+    ]
     for path in sorted(paths.root.glob("audit/*/*.json")):
         records.extend(json.loads(path.read_text(encoding="utf-8")))
     return pl.DataFrame(records, schema=AUDIT_SCHEMA)

@@ -39,6 +39,11 @@ TABLES: tuple[Table, ...] = (
         ("procedure_snapshot", "fact_dossier", "dim_calendar"),
         "procedures",
     ),
+    Table(
+        "mart_province_scorecard",
+        ("fact_dossier", "procedure_snapshot", "mart_procedure_publication"),
+        "scorecard",
+    ),
 )
 TABLE_NAMES = tuple(t.name for t in TABLES)
 

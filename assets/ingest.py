@@ -1,0 +1,158 @@
+"""One partitioned staging asset per source, built from its SourceSpec (one generic path)."""
+
+import dagster as dg
+import polars as pl
+
+from assets.metadata import column_schema, preview
+from assets.partitions import partitions_for
+from pipelines.resources import DanvanResource
+from pipelines.settings import pii_key
+from schemas.registry import SOURCES
+from schemas.spec import SourceSpec
+from warehouse.ingest import IngestContext, PartitionOutcome, ingest_partition
+from warehouse.reference import unit_intervals
+
+
+def check_names(source: str) -> dict[str, str]:
+    return {
+        "readable": f"staging_{source}_readable",
+        "conservation": f"staging_{source}_conservation",
+        "quarantine_rate": f"staging_{source}_quarantine_rate",
+    }
+
+
+def _files_table(outcome: PartitionOutcome) -> dg.MarkdownMetadataValue:
+    lines = [
+        "| file | status | read | loaded | quarantined | duplicates | message |",
+        "|---" * 7 + "|",
+    ]
+    for f in outcome.files:
+        lines.append(
+            f"| {f.source_file} | {f.status} | {f.rows_read} | {f.rows_loaded} | "
+            f"{f.rows_quarantined} | {f.rows_duplicate} | {f.message.replace('|', '/')} |"
+        )
+    return dg.MetadataValue.md("\n".join(lines))
+
+
+def _conservation(resource: DanvanResource, spec: SourceSpec, outcome: PartitionOutcome):
+    """Re-count what was written: staged + quarantined rows per file against rows read."""
+    staged = pl.read_parquet(resource.paths.staging(spec.name, outcome.period))
+    quarantined = pl.read_parquet(resource.paths.quarantine(spec.name, outcome.period))
+    counts = {
+        name: frame.group_by("source_file").len().rows_by_key("source_file", unique=True)
+        for name, frame in (("loaded", staged), ("quarantined", quarantined))
+    }
+    broken = []
+    for f in outcome.files:
+        if f.status != "loaded":
+            continue
+        loaded = counts["loaded"].get(f.source_file, (0,))[0]
+        held = counts["quarantined"].get(f.source_file, (0,))[0]
+        if f.rows_read != loaded + held + f.rows_duplicate:
+            broken.append(
+                f"{f.source_file}: read {f.rows_read} ≠ loaded {loaded} + quarantined {held} "
+                f"+ duplicates {f.rows_duplicate}"
+            )
+    return broken
+
+
+def make_staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
+    names = check_names(spec.name)
+    key = f"staging_{spec.name}"
+
+    @dg.asset(
+        name=key,
+        description=(
+            f"{spec.title}. Files in `<landing>/{spec.folder}/` named `{spec.file_pattern}`, "
+            "read, validated with pandera and split into staged rows and quarantined rows "
+            "(with reasons); the newest delivery of a period replaces older ones."
+        ),
+        group_name=spec.name,
+        kinds={"polars", "parquet"},
+        partitions_def=partitions_for(spec),
+        check_specs=[
+            dg.AssetCheckSpec(
+                names["readable"],
+                asset=key,
+                blocking=True,
+                description="Every delivery can be read and has the required columns.",
+            ),
+            dg.AssetCheckSpec(
+                names["conservation"],
+                asset=key,
+                blocking=True,
+                description="Rows read = rows loaded + quarantined + duplicates, per file.",
+            ),
+            dg.AssetCheckSpec(
+                names["quarantine_rate"],
+                asset=key,
+                description="Share of rows quarantined per file stays under the threshold.",
+            ),
+        ],
+    )
+    def staging(context: dg.AssetExecutionContext, danvan: DanvanResource):
+        period = context.partition_key
+        deliveries, _ = danvan.discover()
+        ingest_context = IngestContext(pii_key(), unit_intervals(), danvan.landing)
+        outcome = ingest_partition(spec, period, deliveries, ingest_context, danvan.paths)
+        context.log.info(
+            f"{spec.name} {period}: {outcome.rows_loaded} rows staged, "
+            f"{outcome.rows_quarantined} quarantined from {len(outcome.files)} file(s)"
+        )
+        rejected = outcome.rejected
+        yield dg.AssetCheckResult(
+            check_name=names["readable"],
+            passed=not rejected,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={
+                "rejected_files": dg.MetadataValue.json(
+                    [{"file": f.source_file, "reason": f.message} for f in rejected]
+                ),
+            },
+        )
+        broken = _conservation(danvan, spec, outcome)
+        yield dg.AssetCheckResult(
+            check_name=names["conservation"],
+            passed=not broken,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={"violations": dg.MetadataValue.json(broken), "files": _files_table(outcome)},
+        )
+        rates = {
+            f.source_file: round(f.rows_quarantined / f.rows_read, 4)
+            for f in outcome.files
+            if f.status == "loaded" and f.rows_read
+        }
+        worst = max(rates.values(), default=0.0)
+        yield dg.AssetCheckResult(
+            check_name=names["quarantine_rate"],
+            passed=worst <= danvan.quarantine_warn_rate,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={
+                "rate_by_file": dg.MetadataValue.json(rates),
+                "threshold": danvan.quarantine_warn_rate,
+                "sample_reasons": dg.MetadataValue.json(outcome.quarantine_sample),
+            },
+        )
+        if rejected or broken:
+            problems = [f"{f.source_file}: {f.message}" for f in rejected] + broken
+            raise dg.Failure(
+                description=f"{spec.name} {period}: " + " | ".join(problems),
+                metadata={"kind": "rejected_file" if not broken else "conservation"},
+            )
+        staged = pl.read_parquet(danvan.paths.staging(spec.name, period))
+        yield dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": outcome.rows_loaded,
+                "rows_quarantined": outcome.rows_quarantined,
+                "files": _files_table(outcome),
+                "dagster/column_schema": column_schema(
+                    [(n, str(t), None) for n, t in spec.staging_schema().items()]
+                ),
+                "preview": preview(staged),
+            }
+        )
+
+    return staging
+
+
+STAGING_ASSETS = [make_staging_asset(spec) for spec in SOURCES.values()]

@@ -1,0 +1,52 @@
+"""One asset per warehouse table (warehouse/tables.py), each running its own SQL file in
+build.duckdb; all of them share the `build_duckdb` pool so only one writes at a time."""
+
+import time
+
+import dagster as dg
+
+from assets.metadata import column_schema, preview
+from pipelines.resources import DanvanResource
+from warehouse.tables import TABLES, Table
+
+BUILD_POOL = "build_duckdb"
+
+
+def table_metadata(con, table: str) -> dict:
+    rows = con.sql(f"select count(*) from {table}").fetchall()[0][0]
+    columns = con.sql(
+        "select column_name, data_type, comment from duckdb_columns() "
+        "where table_name = ? and schema_name = 'main' order by column_index",
+        params=[table],
+    ).fetchall()
+    return {
+        "dagster/row_count": rows,
+        "dagster/column_schema": column_schema(columns),
+        "dagster/table_name": table,
+        "preview": preview(con.sql(f"select * from {table} limit 5").pl()),
+    }
+
+
+def make_table_asset(table: Table) -> dg.AssetsDefinition:
+    @dg.asset(
+        name=table.name,
+        description=table.description,
+        group_name=table.group,
+        kinds={"duckdb", "sql"},
+        deps=list(table.deps),
+        pool=BUILD_POOL,
+    )
+    def build(context: dg.AssetExecutionContext, danvan: DanvanResource) -> dg.MaterializeResult:
+        warehouse = danvan.warehouse
+        started = time.perf_counter()
+        with warehouse.connect() as con:
+            warehouse.run(con, table.name)
+            metadata = table_metadata(con, table.name)
+        seconds = round(time.perf_counter() - started, 2)
+        context.log.info(f"{table.name}: {metadata['dagster/row_count']} rows in {seconds} s")
+        return dg.MaterializeResult(metadata={**metadata, "seconds": seconds})
+
+    return build
+
+
+TABLE_ASSETS = [make_table_asset(t) for t in TABLES]

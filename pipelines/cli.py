@@ -1,0 +1,118 @@
+"""The `danvan` command: generate, run, demo, scorecard."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from pipelines.settings import Settings
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from pipelines.generate import generate
+
+    report = generate(Path(args.out), year=args.year, seed=args.seed, scale=args.scale, echo=print)
+    print(f"wrote {report.files} files, {report.dossier_rows:,} dossier rows into {args.out}")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from pipelines.runner import format_summary, run_pipeline
+
+    settings = Settings.from_env(args.landing, args.data_dir)
+    if not settings.landing_dir.exists():
+        print(f"error: landing folder {settings.landing_dir} does not exist", file=sys.stderr)
+        return 2
+    summary = run_pipeline(settings)
+    print(format_summary(summary))
+    return 0 if summary.ok else 1
+
+
+def _scorecard(args: argparse.Namespace) -> int:
+    from pipelines.scorecard import (
+        compare_published,
+        format_comparison,
+        format_scorecard,
+        read_scorecard,
+    )
+
+    settings = Settings.from_env(None, args.data_dir)
+    try:
+        scorecard = read_scorecard(settings.data_dir / "reporting.duckdb", args.year)
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if scorecard.height == 0:
+        print(f"error: no scorecard rows for {args.year}", file=sys.stderr)
+        return 2
+    print(format_scorecard(scorecard, args.year))
+    if args.compare_published:
+        print(format_comparison(compare_published(scorecard)))
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    settings = Settings.from_env(None, None)
+    landing = settings.landing_dir
+    if not landing.exists() or not any(landing.rglob("*.*")):
+        print(f"== generating sample exports into {landing}")
+        code = _generate(
+            argparse.Namespace(out=str(landing), year=2024, seed=args.seed, scale=args.scale)
+        )
+        if code:
+            return code
+    else:
+        print(f"== {landing} already has files: using them (empty it to regenerate)")
+    print("== running the pipeline")
+    code = _run(argparse.Namespace(landing=None, data_dir=None))
+    print("== scorecard")
+    shown = _scorecard(argparse.Namespace(data_dir=None, year=2024, compare_published=True))
+    return code or shown
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="danvan",
+        description="Mass-mobilisation and administrative-reform warehouse (DuckDB + Dagster).",
+    )
+    commands = main.add_subparsers(dest="command", required=True)
+
+    generate = commands.add_parser("generate", help="write sample exports for a year")
+    generate.add_argument("--out", required=True, help="landing folder to write into")
+    generate.add_argument("--year", type=int, default=2024)
+    generate.add_argument("--seed", type=int, default=20240101)
+    generate.add_argument(
+        "--scale", type=float, default=1.0, help="multiply dossier volumes (1 = calibrated)"
+    )
+    generate.set_defaults(handler=_generate)
+
+    run = commands.add_parser("run", help="ingest, validate, model and publish everything")
+    run.add_argument("--landing", help="landing folder (default $DANVAN_LANDING_DIR)")
+    run.add_argument("--data-dir", help="data folder (default $DANVAN_DATA_DIR)")
+    run.set_defaults(handler=_run)
+
+    demo = commands.add_parser("demo", help="generate (if empty), run, print the 2024 scorecard")
+    demo.add_argument("--seed", type=int, default=20240101)
+    demo.add_argument("--scale", type=float, default=1.0)
+    demo.set_defaults(handler=_demo)
+
+    scorecard = commands.add_parser("scorecard", help="print the yearly scorecard")
+    scorecard.add_argument("--year", type=int, default=2024)
+    scorecard.add_argument("--data-dir", help="data folder (default $DANVAN_DATA_DIR)")
+    scorecard.add_argument(
+        "--compare-published", action="store_true", help="show the published 2024 figures beside"
+    )
+    scorecard.set_defaults(handler=_scorecard)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    args = parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,25 @@
+"""The Dagster code location: every asset, check and resource of the project."""
+
+import dagster as dg
+
+from assets.ingest import STAGING_ASSETS
+from assets.model import TABLE_ASSETS
+from assets.publish import reporting_db
+from pipelines.resources import DanvanResource
+from pipelines.settings import Settings
+
+ALL_ASSETS = [*STAGING_ASSETS, *TABLE_ASSETS, reporting_db]
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    return dg.Definitions(
+        assets=ALL_ASSETS,
+        resources={
+            "danvan": DanvanResource(
+                landing_dir=str(settings.landing_dir), data_dir=str(settings.data_dir)
+            )
+        },
+    )
+
+
+defs = build_definitions(Settings.from_env())

@@ -1,0 +1,33 @@
+"""Dagster resources: where the landing and data folders are (from settings, not asset bodies)."""
+
+from pathlib import Path
+
+import dagster as dg
+
+from schemas.landing import Delivery, Unmatched, discover
+from schemas.registry import SOURCES
+from warehouse.build import Warehouse
+from warehouse.paths import DataPaths
+
+
+class DanvanResource(dg.ConfigurableResource):
+    """Landing folder (read) and data folder (staging, quarantine, build and reporting files)."""
+
+    landing_dir: str
+    data_dir: str
+    quarantine_warn_rate: float = 0.05
+
+    @property
+    def landing(self) -> Path:
+        return Path(self.landing_dir)
+
+    @property
+    def paths(self) -> DataPaths:
+        return DataPaths(Path(self.data_dir))
+
+    @property
+    def warehouse(self) -> Warehouse:
+        return Warehouse(self.paths, self.landing)
+
+    def discover(self) -> tuple[list[Delivery], list[Unmatched]]:
+        return discover(self.landing, SOURCES.values())

@@ -1,0 +1,164 @@
+"""`danvan run`: materialise every asset for every period in the landing folder, in-process.
+
+Each source × period is its own run (as the sensor would launch it), so one bad delivery fails
+its own partition and the others still load. The model and publish run last; they are skipped
+only when a partition failed for a reason other than a rejected file (e.g. conservation).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from assets.partitions import dynamic_name, partitions_for
+from pipelines.definitions import ALL_ASSETS
+from pipelines.resources import DanvanResource
+from pipelines.settings import Settings
+from schemas.landing import discover
+from schemas.registry import SOURCES
+from warehouse.tables import TABLE_NAMES
+
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+@dataclass
+class RunSummary:
+    files: dict[str, int] = field(default_factory=dict)  # status → count
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_duplicate: int = 0
+    failures: list[str] = field(default_factory=list)
+    published: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and self.published is not None
+
+
+def _instance() -> dg.DagsterInstance:
+    if os.environ.get("DAGSTER_HOME"):
+        return dg.DagsterInstance.get()  # runs show up in `make ui`
+    return dg.DagsterInstance.ephemeral()
+
+
+def _failure_messages(result: dg.ExecuteInProcessResult) -> list[tuple[str, str]]:
+    """(kind, message) of each failed step, the message naming file and reason."""
+    found = []
+    for event in result.get_step_failure_events():
+        data = event.step_failure_data
+        kind = "error"
+        if data.user_failure_data is not None:
+            meta = data.user_failure_data.metadata or {}
+            kind = getattr(meta.get("kind"), "value", "error")
+            message = data.user_failure_data.description or ""
+        else:
+            message = data.error.message.strip() if data.error else "unknown error"
+        found.append((kind, message))
+    return found
+
+
+def run_pipeline(settings: Settings, echo: Callable[[str], None] = print) -> RunSummary:
+    started = time.perf_counter()
+    summary = RunSummary()
+    resource = DanvanResource(
+        landing_dir=str(settings.landing_dir), data_dir=str(settings.data_dir)
+    )
+    resources = {"danvan": resource}
+    instance = _instance()
+    deliveries, unmatched = discover(settings.landing_dir, SOURCES.values())
+    for item in unmatched:
+        echo(f"  ! {item.path.name}: {item.reason} (recorded in load_audit as rejected)")
+    blocking = False
+    for spec in SOURCES.values():
+        periods = sorted({d.period for d in deliveries if d.source == spec.name})
+        if spec.period_kind == "date":
+            instance.add_dynamic_partitions(dynamic_name(spec), periods)
+        valid = set(partitions_for(spec).get_partition_keys(dynamic_partitions_store=instance))
+        for number, period in enumerate(periods, start=1):
+            if period not in valid:
+                summary.failures.append(f"{spec.name} {period}: period outside 2021–2030")
+                continue
+            step_started = time.perf_counter()
+            result = dg.materialize(
+                ALL_ASSETS,
+                selection=[f"staging_{spec.name}"],
+                partition_key=period,
+                instance=instance,
+                resources=resources,
+                run_config=QUIET,
+                raise_on_error=False,
+            )
+            audit = json.loads(resource.paths.audit(spec.name, period).read_text("utf-8"))
+            loaded = sum(f["rows_loaded"] for f in audit if f["status"] == "loaded")
+            held = sum(f["rows_quarantined"] for f in audit if f["status"] == "loaded")
+            mark = "ok" if result.success else "FAILED"
+            echo(
+                f"[ingest {number}/{len(periods)}] {spec.name} {period}: {loaded:,} rows staged, "
+                f"{held:,} quarantined, {len(audit)} file(s) — {mark} "
+                f"({time.perf_counter() - step_started:.1f} s)"
+            )
+            for kind, message in _failure_messages(result):
+                summary.failures.append(message)
+                blocking = blocking or kind != "rejected_file"
+    if blocking:
+        echo("! a blocking check failed during ingest: the warehouse was not rebuilt or published")
+    else:
+        _model_and_publish(resources, instance, summary, echo)
+    _count(resource, summary)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _model_and_publish(resources, instance, summary: RunSummary, echo) -> None:
+    step_started = time.perf_counter()
+    echo(f"[model] building {len(TABLE_NAMES)} tables and publishing …")
+    result = dg.materialize(
+        ALL_ASSETS,
+        selection=[*TABLE_NAMES, "reporting_db"],
+        instance=instance,
+        resources=resources,
+        run_config=QUIET,
+        raise_on_error=False,
+    )
+    for event in result.get_asset_materialization_events():
+        materialization = event.materialization
+        rows = materialization.metadata.get("dagster/row_count")
+        if rows is not None:
+            echo(f"  {materialization.asset_key.to_user_string()}: {rows.value:,} rows")
+    for _, message in _failure_messages(result):
+        summary.failures.append(message)
+    if result.success:
+        summary.published = str(resources["danvan"].paths.reporting_db)
+    status = "done" if result.success else "FAILED"
+    echo(f"[model] {status} ({time.perf_counter() - step_started:.1f} s)")
+
+
+def _count(resource: DanvanResource, summary: RunSummary) -> None:
+    for path in sorted(resource.paths.root.glob("audit/*/*.json")):
+        for record in json.loads(path.read_text("utf-8")):
+            summary.files[record["status"]] = summary.files.get(record["status"], 0) + 1
+            if record["status"] == "loaded":
+                summary.rows_loaded += record["rows_loaded"]
+                summary.rows_quarantined += record["rows_quarantined"]
+                summary.rows_duplicate += record["rows_duplicate"]
+
+
+def format_summary(summary: RunSummary) -> str:
+    files = ", ".join(f"{n} {status}" for status, n in sorted(summary.files.items())) or "none"
+    lines = [
+        f"files: {files}",
+        f"rows: {summary.rows_loaded:,} loaded, {summary.rows_quarantined:,} quarantined, "
+        f"{summary.rows_duplicate:,} duplicates dropped",
+        f"published: {summary.published or 'nothing (see errors above)'}",
+        f"time: {summary.seconds:.1f} s",
+    ]
+    if summary.failures:
+        lines.append("errors:")
+        lines.extend(f"  - {f}" for f in summary.failures)
+    return "\n".join(lines)

@@ -1,0 +1,38 @@
+"""Settings from the environment, with the defaults of the README."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEMO_PII_KEY = "danvan-demo-key-do-not-use-in-production"
+log = logging.getLogger("danvan")
+
+
+@dataclass(frozen=True)
+class Settings:
+    landing_dir: Path
+    data_dir: Path
+
+    @classmethod
+    def from_env(
+        cls, landing: str | Path | None = None, data: str | Path | None = None
+    ) -> Settings:
+        return cls(
+            landing_dir=Path(landing or os.environ.get("DANVAN_LANDING_DIR", "data/landing")),
+            data_dir=Path(data or os.environ.get("DANVAN_DATA_DIR", "data")),
+        )
+
+
+def pii_key() -> bytes:
+    """The HMAC key for ID numbers. Read at use time, never stored in config or metadata."""
+    key = os.environ.get("DANVAN_PII_KEY", "")
+    if not key:
+        log.warning(
+            "DANVAN_PII_KEY is not set: using the public demo key; ID-number hashes are "
+            "then reversible by anyone with the code. Set a secret key outside demos."
+        )
+        key = DEMO_PII_KEY
+    return key.encode("utf-8")
