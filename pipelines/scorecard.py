@@ -24,7 +24,7 @@ PUBLISHED_2024: dict[str, float] = {
     "dossiers_on_time_rate_provincial_centre": 0.9985,
 }
 # how close a computed figure must be to count as matching: rounding of the published figure
-TOLERANCE = {"welfare_value_vnd": 5_000_000, "dossiers_on_time_rate_provincial_centre": 0.00005}
+TOLERANCE = {"welfare_value_vnd": 5e6, "dossiers_on_time_rate_provincial_centre": 5e-5}
 
 
 def read_scorecard(reporting_db: Path, year: int) -> pl.DataFrame:
@@ -92,7 +92,7 @@ def format_comparison(comparison: pl.DataFrame) -> str:
         difference = (
             "—" if r["difference"] is None else f"{r['difference']:,.4f}".rstrip("0").rstrip(".")
         )
-        mark = "✓" if r["matches"] else "✗"
+        mark = "✓" if r["matches"] else ("✗" if r["value"] is not None else "not built yet")
         lines.append(
             f"{r['indicator_code']:<46} {published:>18} {computed:>18} {difference:>14}  {mark}"
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from dataclasses import dataclass
@@ -26,13 +27,18 @@ class Settings:
         )
 
 
+@functools.cache
+def _warn_demo_key() -> None:
+    log.warning(
+        "DANVAN_PII_KEY is not set: using the public demo key; ID-number hashes are "
+        "then reversible by anyone with the code. Set a secret key outside demos."
+    )
+
+
 def pii_key() -> bytes:
     """The HMAC key for ID numbers. Read at use time, never stored in config or metadata."""
     key = os.environ.get("DANVAN_PII_KEY", "")
     if not key:
-        log.warning(
-            "DANVAN_PII_KEY is not set: using the public demo key; ID-number hashes are "
-            "then reversible by anyone with the code. Set a secret key outside demos."
-        )
+        _warn_demo_key()
         key = DEMO_PII_KEY
     return key.encode("utf-8")

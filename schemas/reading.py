@@ -65,8 +65,9 @@ def read_table(path: Path, spec: SourceSpec) -> RawTable:
 def _decode_legacy(path: Path, data: bytes) -> str:
     """Windows-1258 is decoded; TCVN3/VNI (legacy font encodings) are rejected, not guessed."""
     text = unicodedata.normalize("NFC", codecs.decode(data, "cp1258", errors="replace"))
-    foreign = [ch for ch in text if ord(ch) > 127 and ch not in _VIETNAMESE]
-    letters = sum(1 for ch in text if ord(ch) > 127)
+    head = text[:200_000]  # enough letters to tell the encodings apart
+    foreign = [ch for ch in head if ord(ch) > 127 and ch not in _VIETNAMESE]
+    letters = sum(1 for ch in head if ord(ch) > 127)
     if letters and len(foreign) / letters > 0.01:
         sample = "".join(dict.fromkeys(foreign))[:10]
         raise FileRejected(

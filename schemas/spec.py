@@ -16,7 +16,7 @@ import pandera.polars as pa
 import polars as pl
 
 from schemas import parsers
-from schemas.text import clean_text_expr, normalise_key
+from schemas.text import normalise_key
 
 Kind = Literal["text", "date", "datetime", "int", "number", "bool", "enum", "pii_drop", "pii_hash"]
 PeriodKind = Literal["month", "quarter", "year", "date"]
@@ -67,9 +67,9 @@ class Column:
     def is_personal(self) -> bool:
         return self.kind in ("pii_drop", "pii_hash")
 
-    def parse(self, raw: pl.Expr) -> pl.Expr:
-        """Typed value of the cell (null where unreadable), with the default for blanks."""
-        text = clean_text_expr(raw)
+    def parse(self, text: pl.Expr) -> pl.Expr:
+        """Typed value of a cleaned cell (NFC, trimmed, blank = null); null where unreadable,
+        the column default where blank."""
         if self.clean is not None:
             text = self.clean(text)
         if self.kind in ("text", "pii_hash"):
@@ -92,22 +92,27 @@ class Column:
             parsed = pl.when(text.is_null()).then(pl.lit(self.default)).otherwise(parsed)
         return parsed.cast(self.dtype).alias(self.name)
 
-    def parse_error(self, raw: pl.Expr) -> pl.Expr:
-        """A readable reason where a non-blank cell could not be parsed, else null."""
-        if self.kind in ("text", "pii_hash", "pii_drop"):
-            return pl.lit(None, pl.String)
-        text = clean_text_expr(raw)
-        if self.clean is not None:
-            text = self.clean(text)
+    @property
+    def can_fail_parsing(self) -> bool:
+        return self.kind not in ("text", "pii_hash", "pii_drop")
+
+    def parse_error(self, text: pl.Expr, parsed: pl.Expr) -> pl.Expr:
+        """A readable reason where a non-blank cleaned cell has no parsed value, else null."""
         if self.kind == "enum":
             allowed = ", ".join(sorted({str(k) for k in (self.mapping or {})})[:12])
             expected = f"one of: {allowed}"
         else:
             expected = _EXPECTED[self.kind]
-        shown = text.str.slice(0, 60)
         return (
-            pl.when(parsers.parse_failed(text, self.parse(raw)))
-            .then(pl.format("{}: '{}' is not {}", pl.lit(self.header), shown, pl.lit(expected)))
+            pl.when(parsers.parse_failed(text, parsed))
+            .then(
+                pl.format(
+                    "{}: '{}' is not {}",
+                    pl.lit(self.header),
+                    text.str.slice(0, 60),
+                    pl.lit(expected),
+                )
+            )
             .otherwise(pl.lit(None, pl.String))
         )
 

@@ -87,15 +87,20 @@ def sha256_of(path: Path) -> str:
 # ---------------------------------------------------------------- rules → long-form failures
 
 
-def _parse_failures(spec: SourceSpec, raw: pl.DataFrame) -> pl.DataFrame:
+def _parse_failures(spec: SourceSpec, cleaned: pl.DataFrame, typed: pl.DataFrame) -> pl.DataFrame:
+    """Cells with text that the column's parser could not read (typed value null)."""
+    columns = [c for c in spec.kept_columns if c.can_fail_parsing]
+    both = pl.concat(
+        [cleaned.select(pl.col(c.name).alias(f"__text_{c.name}") for c in columns), typed],
+        how="horizontal",
+    )
     parts = [
-        raw.select(
+        both.select(
             pl.col(ROW).alias("row"),
             pl.lit(c.name).alias("column"),
-            c.parse_error(pl.col(c.name)).alias("reason"),
+            c.parse_error(pl.col(f"__text_{c.name}"), pl.col(c.name)).alias("reason"),
         ).drop_nulls("reason")
-        for c in spec.kept_columns
-        if c.kind not in ("text", "pii_hash")
+        for c in columns
     ]
     return pl.concat(parts) if parts else pl.DataFrame(schema=_FAILURES)
 
@@ -152,6 +157,8 @@ def _schema_failures(spec: SourceSpec, typed: pl.DataFrame) -> pl.DataFrame:
     reason = (
         pl.when(pl.col("frame_check"))
         .then(pl.col("text"))
+        .when(pl.col("value").is_null())
+        .then(pl.format("{} {}", header, pl.col("text")))
         .otherwise(
             pl.format("{}: '{}' {}", header, pl.col("value").str.slice(0, 60), pl.col("text"))
         )
@@ -250,11 +257,11 @@ class _FileResult:
     totals: pl.DataFrame | None = None
 
 
-def _masked_raw(spec: SourceSpec, raw: pl.DataFrame, key: bytes) -> pl.DataFrame:
+def _masked_raw(spec: SourceSpec, cleaned: pl.DataFrame, key: bytes) -> pl.DataFrame:
+    """Cell texts as JSON for the quarantine: names and phones left out, ID numbers hashed."""
     hashed = [c.name for c in spec.columns if c.kind == "pii_hash"]
     kept = [c.name for c in spec.kept_columns]
-    cleaned = raw.select(ROW, *(clean_text_expr(pl.col(c)).alias(c) for c in kept))
-    cleaned = hmac_columns(cleaned, hashed, key)
+    cleaned = hmac_columns(cleaned.select(ROW, *kept), hashed, key)
     return cleaned.select(ROW, pl.struct(kept).struct.json_encode().alias("raw"))
 
 
@@ -285,15 +292,15 @@ def ingest_file(
     outcome.totals_rows = table.totals.height
 
     names = [c.name for c in spec.columns]
-    normalised = raw.select(ROW, *(clean_text_expr(pl.col(n)).alias(n) for n in names))
-    unique_rows = normalised.unique(subset=names, keep="first", maintain_order=True)
-    outcome.rows_duplicate = raw.height - unique_rows.height
-    raw = raw.join(unique_rows.select(ROW), on=ROW, how="semi")
+    # every cell NFC, trimmed, blank → null: what duplicates are judged on and parsers read
+    cleaned = raw.select(ROW, *(clean_text_expr(pl.col(n)).alias(n) for n in names))
+    cleaned = cleaned.unique(subset=names, keep="first", maintain_order=True)
+    outcome.rows_duplicate = raw.height - cleaned.height
 
-    typed = raw.select(ROW, *(c.parse(pl.col(c.name)) for c in spec.kept_columns))
+    typed = cleaned.select(ROW, *(c.parse(pl.col(c.name)) for c in spec.kept_columns))
     if spec.derive is not None:
         typed = spec.derive(typed)
-    parse = _parse_failures(spec, raw)
+    parse = _parse_failures(spec, cleaned, typed)
     schema = _schema_failures(spec, typed).join(parse, on=["row", "column"], how="anti")
     failures = pl.concat(
         [
@@ -320,7 +327,7 @@ def ingest_file(
         )
     )
     quarantine = reasons.join(
-        _masked_raw(spec, raw, context.pii_key), left_on="row", right_on=ROW
+        _masked_raw(spec, cleaned, context.pii_key), left_on="row", right_on=ROW
     ).select(
         pl.lit(spec.name).alias("source"),
         pl.lit(source_file).alias("source_file"),

@@ -1,0 +1,222 @@
+"""`danvan generate`: sample exports for a year, calibrated to the province's published figures.
+
+Writes into a landing folder: monthly dossier files (November of the year before through
+December), procedure catalogue snapshots, and the defects listed in `defects.DEFECTS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from pipelines.generate import defects
+from pipelines.generate.dossiers import EXPORT_AT, local_blocks, make_block, province_blocks
+from pipelines.generate.export import as_text, with_headers, write_csv, write_xlsx
+from pipelines.generate.procedures import catalogue
+from schemas.dossiers import SPEC as DOSSIERS
+from schemas.procedures import SPEC as PROCEDURES
+from warehouse.calendar import calendar
+from warehouse.reference import admin_units
+
+STAMP = EXPORT_AT.strftime("%Y%m%d%H%M%S")
+TITLE_ROWS = [
+    "ỦY BAN NHÂN DÂN TỈNH BÌNH THUẬN",
+    "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
+    "BÁO CÁO CHI TIẾT HỒ SƠ TTHC",
+]
+DOSSIER_EXPORT_COLUMNS = [c.name for c in DOSSIERS.columns if c.name != "applicant_key"]
+
+
+@dataclass
+class GenerateReport:
+    files: int = 0
+    dossier_rows: int = 0
+
+
+def _units(level: str, month: dt.date, rng: np.random.Generator) -> pl.DataFrame:
+    end = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1) - dt.timedelta(days=1)
+    units = (
+        admin_units()
+        .filter(
+            (pl.col("level") == {"Huyện": "district", "Xã": "commune", "Tỉnh": "province"}[level])
+            & (pl.col("valid_from").is_null() | (pl.col("valid_from") <= month))
+            & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= end))
+            & (pl.col("parent_code") != "68")
+        )
+        .select("code")
+        .unique(maintain_order=True)
+    )
+    return units.with_columns(
+        agency_code=pl.lit("H60.") + pl.col("code"),
+        weight=pl.Series(rng.gamma(4.0, 1.0, units.height)),
+    )
+
+
+def _month_frames(
+    rng, year: int, scale: float, procedures: pl.DataFrame
+) -> dict[str, pl.DataFrame]:
+    days = calendar()
+    months = [dt.date(year - 1, 11, 1), dt.date(year - 1, 12, 1)] + [
+        dt.date(year, m, 1) for m in range(1, 13)
+    ]
+    province = {b.month: b for b in province_blocks(year, scale)}
+    by_level = {
+        level: procedures.filter(pl.col("level") == level) for level in ("Tỉnh", "Huyện", "Xã")
+    }
+    frames = {}
+    for month in months:
+        parts = [
+            make_block(
+                rng,
+                province[month],
+                pl.DataFrame({"code": ["60"], "agency_code": [None], "weight": [1.0]}),
+                by_level["Tỉnh"],
+                days,
+            )
+        ]
+        for level in ("Huyện", "Xã"):
+            units = _units(level, month, rng)
+            block = local_blocks(rng, level, units.height, month, scale, months[-1])
+            parts.append(make_block(rng, block, units, by_level[level], days))
+        frames[f"{month:%Y-%m}"] = pl.concat(parts).sort("received_at")
+    return frames
+
+
+def _dossier_text(frame: pl.DataFrame, **style) -> pl.DataFrame:
+    return as_text(
+        frame.rename({"applicant_id": "applicant_key"}).select(DOSSIER_EXPORT_COLUMNS), **style
+    )
+
+
+def _write_dossiers(landing: Path, frames: dict[str, pl.DataFrame], echo) -> int:
+    folder = landing / DOSSIERS.folder
+    written = 0
+    for period, frame in frames.items():
+        name = f"ho_so_{period}__{STAMP}"
+        style = {}
+        if period == "2024-06":
+            style = {"labels": True, "date_format": "%Y-%m-%d %H:%M:%S"}
+        text = _dossier_text(frame, **style)
+        if period == "2024-01":
+            text = defects.extra_rows(text, 6, "TTHC", procedure_code="")
+        if period == "2024-04":
+            text = defects.extra_rows(text, 15, "NGAY", received_at="31/02/2024 09:00:00")
+        if period == "2024-05":
+            suffixed = pl.when(pl.int_range(pl.len()) % 50 == 0)
+            text = text.with_columns(
+                procedure_code=suffixed.then(pl.col("procedure_code") + ".H60").otherwise(
+                    pl.col("procedure_code")
+                )
+            )
+            text = pl.concat([text, text.slice(500, 25)])
+        if period == "2024-06":
+            text = defects.conflicting_rows(text, 12)
+        if period == "2024-08":
+            text = defects.extra_rows(text, 10, "DVHC", admin_unit_code="60999")
+            text = text.with_columns(pl.lit("").alias("ghi_chu"))
+        if period == "2024-10":
+            finished = text.filter(pl.col("finished_at").is_not_null())
+            text = defects.extra_rows(
+                text, 7, "KETTHUC", source=finished, finished_at="01/09/2024 08:00:00"
+            ).with_columns(
+                procedure_code=pl.when(pl.int_range(pl.len()).is_between(1000, 1019))
+                .then(pl.lit("9.999999"))
+                .otherwise(pl.col("procedure_code"))
+            )
+        if period == "2024-11":
+            text = defects.extra_rows(text, 5, "THANG", received_at="15/10/2024 09:00:00")
+        if period == "2024-12":
+            communes = text.filter(pl.col("level") == "Xã")
+            text = defects.extra_rows(
+                text,
+                8,
+                "SAPNHAP",
+                source=communes,
+                admin_unit_code="22939",
+                agency_code="H60.22939",
+            )
+        headed = with_headers(text, DOSSIERS, {"applicant_key": "Số CCCD", "ghi_chu": "Ghi chú"})
+        if period == "2024-02":
+            write_xlsx(headed, folder / f"{name}.xlsx", title_rows=TITLE_ROWS, units_row=True)
+        elif period == "2024-06":
+            write_csv(headed, folder / f"{name}.csv", separator=";")
+        elif period == "2024-07":
+            write_csv(headed, folder / f"{name}.csv", encoding="cp1258", separator=";")
+        elif period == "2024-09":
+            write_csv(headed, folder / f"{name}.csv", normal_form="NFD", bom=True)
+        else:
+            write_csv(headed, folder / f"{name}.csv")
+        written += 1
+        echo(f"  dossiers {period}: {text.height:,} rows")
+        if period == "2024-03":
+            early = frame.with_columns(
+                status_code=pl.when(pl.col("status_code") >= 7)
+                .then(pl.lit(4, pl.Int64))
+                .otherwise("status_code"),
+                finished_at=pl.lit(None, pl.Datetime("us")),
+                returned_at=pl.lit(None, pl.Datetime("us")),
+            ).head(frame.height * 9 // 10)
+            write_csv(
+                with_headers(_dossier_text(early), DOSSIERS, {"applicant_key": "Số CCCD"}),
+                folder / f"ho_so_{period}.csv",
+            )
+            written += 1
+    (folder / "ghi_chu.txt").write_text(
+        "Tệp ghi chú của cán bộ, không phải dữ liệu.\n", encoding="utf-8"
+    )
+    return written + 1
+
+
+def _write_procedures(landing: Path, procedures: pl.DataFrame) -> int:
+    folder = landing / PROCEDURES.folder
+    columns = [c.name for c in PROCEDURES.columns]
+    mid_year = procedures.with_columns(
+        status=pl.when(pl.int_range(pl.len()) % 97 == 0)
+        .then(pl.lit("Đang áp dụng"))
+        .otherwise("status")
+    )
+    text = as_text(mid_year.select(columns), date_format="%d/%m/%Y", yes="x", no="")
+    text = text.with_columns(online_level=pl.col("online_level").replace("", None))
+    bad = text.head(2).with_columns(
+        procedure_code=pl.format("9.00000{}", pl.int_range(pl.len())),
+        decision_date=pl.lit("chưa rõ"),
+    )
+    write_csv(
+        with_headers(pl.concat([text, bad]), PROCEDURES), folder / "danh_muc_tthc_2024-06-30.csv"
+    )
+    final = as_text(procedures.select(columns), date_format="%d/%m/%Y")
+    twin = final.slice(10, 1).with_columns(procedure_name=pl.lit("Tên cũ của thủ tục"))
+    final = pl.concat([final.head(10), twin, final.slice(10)])
+    write_xlsx(
+        with_headers(final, PROCEDURES),
+        folder / "danh_muc_tthc_2024-12-31.xlsx",
+        title_rows=["DANH MỤC THỦ TỤC HÀNH CHÍNH", "Tỉnh Bình Thuận"],
+        units_row=False,
+    )
+    return 2
+
+
+def generate(
+    out: Path,
+    *,
+    year: int = 2024,
+    seed: int = 20240101,
+    scale: float = 1.0,
+    echo: Callable[[str], None] = lambda _: None,
+) -> GenerateReport:
+    if year != 2024:
+        raise ValueError("the sample generator is calibrated for 2024 only")
+    rng = np.random.default_rng(seed)
+    out = Path(out)
+    procedures = catalogue(rng)
+    report = GenerateReport()
+    report.files += _write_procedures(out, procedures)
+    frames = _month_frames(rng, year, scale, procedures)
+    report.dossier_rows = sum(f.height for f in frames.values())
+    report.files += _write_dossiers(out, frames, echo)
+    return report
