@@ -1,0 +1,88 @@
+"""Tiny fixtures written into tmp_path: dossier and catalogue files with chosen cells."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+
+from schemas.dossiers import SPEC as DOSSIERS
+from schemas.landing import discover
+from schemas.registry import SOURCES
+from schemas.spec import SourceSpec
+from warehouse.ingest import IngestContext, PartitionOutcome, ingest_partition
+from warehouse.paths import DataPaths
+from warehouse.reference import unit_intervals
+
+TEST_KEY = b"test-key"
+
+
+def dossier(**cells: str) -> dict[str, str]:
+    """A valid provincial dossier received in January 2024; cells override by column name."""
+    row = {
+        "dossier_code": "H1",
+        "procedure_code": "1.001612",
+        "agency_code": "H60.02",
+        "admin_unit_code": "60",
+        "level": "Tỉnh",
+        "channel": "2",
+        "received_at": "05/01/2024 08:00",
+        "due_at": "10/01/2024 17:00",
+        "finished_at": "09/01/2024 10:00",
+        "status_code": "10",
+        "applicant_name": "Nguyễn Văn Thử",
+        "applicant_key": "060123456789",
+        "applicant_phone": "0912345678",
+    }
+    row.update(cells)
+    return row
+
+
+def procedure(**cells: str) -> dict[str, str]:
+    row = {
+        "procedure_code": "1.001612",
+        "procedure_name": "Cấp phiếu lý lịch tư pháp",
+        "field": "Lý lịch tư pháp",
+        "levels": "Tỉnh",
+        "online_level": "Toàn trình",
+        "full_online_eligible": "x",
+        "has_fee": "x",
+        "decision_date": "02/01/2024",
+        "legal_effective_date": "15/01/2024",
+        "published_at": "04/01/2024",
+        "components_complete": "x",
+        "status": "Đang áp dụng",
+    }
+    row.update(cells)
+    return row
+
+
+def frame(rows: list[dict[str, str]], spec: SourceSpec = DOSSIERS) -> pl.DataFrame:
+    """Rows as a text frame with the spec's Vietnamese headers, in spec column order."""
+    names = [c.name for c in spec.columns if any(c.name in r for r in rows)]
+    headers = {c.name: c.header for c in spec.columns}
+    data = {headers[n]: [r.get(n) for r in rows] for n in names}
+    return pl.DataFrame(data, schema={headers[n]: pl.String for n in names})
+
+
+def write_csv(
+    path: Path, rows: list[dict[str, str]], spec: SourceSpec = DOSSIERS, sep: str = ","
+) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame(rows, spec).write_csv(path, separator=sep)
+    return path
+
+
+def ingest(landing: Path, data: Path, source: str, period: str) -> PartitionOutcome:
+    deliveries, _ = discover(landing, SOURCES.values())
+    context = IngestContext(TEST_KEY, unit_intervals(), landing, dt.datetime(2025, 1, 1))
+    return ingest_partition(SOURCES[source], period, deliveries, context, DataPaths(data))
+
+
+def staged(data: Path, source: str, period: str) -> pl.DataFrame:
+    return pl.read_parquet(DataPaths(data).staging(source, period))
+
+
+def quarantined(data: Path, source: str, period: str) -> pl.DataFrame:
+    return pl.read_parquet(DataPaths(data).quarantine(source, period))
