@@ -1,0 +1,119 @@
+"""Periods from file names, delivery order, latest-wins re-delivery, idempotent reloads."""
+
+import os
+
+import polars as pl
+
+from schemas.landing import Delivery, Unmatched, discover, match_file
+from schemas.registry import SOURCES
+from tests.helpers import dossier, ingest, staged, write_csv
+
+DOSSIERS = SOURCES["dossiers"]
+
+
+def _touch(path, mtime):
+    os.utime(path, (mtime, mtime))
+
+
+def test_names_give_period_stamp_and_slot(tmp_path):
+    path = tmp_path / "ho_so_2024-03__20240405101500.CSV"
+    path.write_text("x")
+    found = match_file(path, DOSSIERS)
+    assert isinstance(found, Delivery)
+    assert (found.period, found.stamp, found.slot) == (
+        "2024-03",
+        "20240405101500",
+        "period=2024-03",
+    )
+    assert found.exported_at.isoformat() == "2024-04-05T10:15:00"
+
+
+def test_names_that_fit_no_source_are_reported(tmp_path):
+    for name in ("ho_so_2024-13.csv", "ho_so_2024-03.xls", "bao_cao.csv", "ho_so_2024-03 (1).csv"):
+        (tmp_path / name).write_text("x")
+        assert isinstance(match_file(tmp_path / name, DOSSIERS), Unmatched), name
+    landing = tmp_path / "landing"
+    (landing / "dossiers").mkdir(parents=True)
+    (landing / "dossiers" / "ghi_chu.txt").write_text("x")
+    (landing / "stray.csv").write_text("x")
+    deliveries, unmatched = discover(landing, SOURCES.values())
+    names = {u.path.name for u in unmatched}
+    assert deliveries == [] and names == {"ghi_chu.txt", "stray.csv"}
+
+
+def test_order_unstamped_first_then_stamps_then_mtime(tmp_path):
+    folder = tmp_path / "dossiers"
+    folder.mkdir()
+    for name, mtime in [
+        ("ho_so_2024-01.csv", 300),
+        ("ho_so_2024-01__20240201000000.csv", 100),
+        ("ho_so_2024-01__20240301000000.xlsx", 50),
+        ("ho_so_2024-01__20240301000000.csv", 60),
+    ]:
+        (folder / name).write_text("x")
+        _touch(folder / name, mtime)
+    deliveries, _ = discover(tmp_path, SOURCES.values())
+    ordered = [d.path.name for d in sorted(deliveries, key=lambda d: d.order)]
+    assert ordered == [
+        "ho_so_2024-01.csv",
+        "ho_so_2024-01__20240201000000.csv",
+        "ho_so_2024-01__20240301000000.xlsx",
+        "ho_so_2024-01__20240301000000.csv",
+    ]
+
+
+def test_latest_delivery_replaces_the_period_whole(tmp_path):
+    folder = tmp_path / "landing/dossiers"
+    write_csv(
+        folder / "ho_so_2024-01.csv",
+        [
+            dossier(dossier_code="OLD1"),
+            dossier(dossier_code="SAME", status_code="4", finished_at=""),
+        ],
+    )
+    write_csv(folder / "ho_so_2024-01__20240210080000.csv", [dossier(dossier_code="SAME")])
+    outcome = ingest(tmp_path / "landing", tmp_path / "data", "dossiers", "2024-01")
+    statuses = {f.source_file: f.status for f in outcome.files}
+    assert statuses == {
+        "dossiers/ho_so_2024-01__20240210080000.csv": "loaded",
+        "dossiers/ho_so_2024-01.csv": "superseded",
+    }
+    out = staged(tmp_path / "data", "dossiers", "2024-01")
+    assert out["dossier_code"].to_list() == ["SAME"] and out["status_code"].to_list() == [10]
+
+
+def test_a_rejected_newest_delivery_keeps_the_previous_one(tmp_path):
+    folder = tmp_path / "landing/dossiers"
+    write_csv(folder / "ho_so_2024-01.csv", [dossier()])
+    (folder / "ho_so_2024-01__20240210080000.csv").write_text(
+        "Mã hồ sơ,Mã TTHC,Mã cơ quan\nH1,1,2\n"
+    )
+    outcome = ingest(tmp_path / "landing", tmp_path / "data", "dossiers", "2024-01")
+    statuses = {f.source_file.split("/")[1]: (f.status, f.message) for f in outcome.files}
+    assert statuses["ho_so_2024-01__20240210080000.csv"][0] == "rejected"
+    assert "missing required column" in statuses["ho_so_2024-01__20240210080000.csv"][1]
+    assert statuses["ho_so_2024-01.csv"][0] == "loaded"
+    assert staged(tmp_path / "data", "dossiers", "2024-01").height == 1
+    assert [f.source_file for f in outcome.rejected] == [
+        "dossiers/ho_so_2024-01__20240210080000.csv"
+    ]
+
+
+def test_loading_the_same_files_twice_changes_nothing(tmp_path):
+    write_csv(
+        tmp_path / "landing/dossiers/ho_so_2024-01.csv",
+        [dossier(), dossier(dossier_code="X", channel="?")],
+    )
+    ingest(tmp_path / "landing", tmp_path / "data", "dossiers", "2024-01")
+    first = staged(tmp_path / "data", "dossiers", "2024-01")
+    ingest(tmp_path / "landing", tmp_path / "data", "dossiers", "2024-01")
+    second = staged(tmp_path / "data", "dossiers", "2024-01")
+    assert first.equals(second)
+    assert not any(p.name.endswith(".tmp") for p in (tmp_path / "data").rglob("*"))
+
+
+def test_a_period_with_no_files_left_stages_nothing(tmp_path):
+    (tmp_path / "landing/dossiers").mkdir(parents=True)
+    outcome = ingest(tmp_path / "landing", tmp_path / "data", "dossiers", "2024-01")
+    assert outcome.files == [] and staged(tmp_path / "data", "dossiers", "2024-01").height == 0
+    assert isinstance(staged(tmp_path / "data", "dossiers", "2024-01"), pl.DataFrame)
