@@ -1,0 +1,249 @@
+"""The whole graph through Dagster: definitions load, every asset materialises in-process,
+checks pass and fail as they should, runs are idempotent, readers are never disturbed."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pytest
+
+from assets.ingest import _conservation
+from pipelines.definitions import ALL_ASSETS
+from pipelines.generate import generate
+from pipelines.resources import DanvanResource
+from pipelines.runner import run_pipeline
+from pipelines.settings import Settings
+from tests.helpers import dossier, write_csv
+from warehouse.tables import TABLE_NAMES
+
+ROOT = Path(__file__).resolve().parents[1]
+COMPARED_TABLES = (
+    "fact_dossier",
+    "mart_dossier_monthly",
+    "mart_procedure_publication",
+    "mart_province_scorecard",
+    "quarantine",
+    "dim_procedure",
+)
+
+
+def _bin(name: str) -> str:
+    return str(Path(sys.executable).parent / name)
+
+
+def test_dagster_definitions_validate():
+    done = subprocess.run(
+        [_bin("dagster"), "definitions", "validate", "-w", "workspace.yaml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Validation successful" in done.stderr + done.stdout
+
+
+def test_dg_check_defs():
+    done = subprocess.run(
+        [_bin("dg"), "check", "defs"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, (done.stdout + done.stderr)[-2000:]
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    root = tmp_path_factory.mktemp("small")
+    generate(root / "landing", scale=0.03)
+    return Settings.from_env(root / "landing", root / "data")
+
+
+def _checksums(db: Path) -> dict[str, str]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {
+            t: con.sql(
+                f"select md5(string_agg(x::varchar, '|' order by x::varchar)) from {t} x"
+            ).fetchall()[0][0]
+            for t in COMPARED_TABLES
+        }
+    finally:
+        con.close()
+
+
+def test_whole_graph_materialises_and_is_idempotent(small):
+    first = run_pipeline(small, echo=lambda _: None)
+    assert first.ok, first.failures
+    db = small.data_dir / "reporting.duckdb"
+    con = duckdb.connect(str(db), read_only=True)
+    tables = {r[0] for r in con.sql("select table_name from duckdb_tables()").fetchall()}
+    assert set(TABLE_NAMES) | {"publish_log"} <= tables
+    assert con.sql("select count(*) from fact_dossier").fetchall()[0][0] > 10_000
+    con.close()
+    before = _checksums(db)
+    second = run_pipeline(small, echo=lambda _: None)
+    assert second.ok and _checksums(db) == before
+
+
+def test_an_analyst_reading_during_a_run_sees_no_error(small):
+    """The analyst is another process holding a read-only connection while `danvan run` works."""
+    if not (small.data_dir / "reporting.duckdb").exists():
+        assert run_pipeline(small, echo=lambda _: None).ok
+    db = str(small.data_dir / "reporting.duckdb")
+    held = duckdb.connect(db, read_only=True)
+    run = subprocess.Popen(
+        [
+            _bin("danvan"),
+            "run",
+            "--landing",
+            str(small.landing_dir),
+            "--data-dir",
+            str(small.data_dir),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    reads = 0
+    while run.poll() is None or reads < 3:
+        assert held.sql("select count(*) from fact_dossier").fetchall()[0][0] > 0
+        fresh = duckdb.connect(db, read_only=True)
+        assert fresh.sql("select count(*) from publish_log").fetchall()[0][0] >= 1
+        fresh.close()
+        reads += 1
+    output = run.stdout.read()
+    held.close()
+    assert run.returncode == 0, output[-2000:]
+    assert reads >= 3
+
+
+def _materialise_january(settings: Settings, instance=None):
+    return dg.materialize(
+        ALL_ASSETS,
+        selection=["staging_dossiers"],
+        partition_key="2024-01",
+        resources={
+            "danvan": DanvanResource(
+                landing_dir=str(settings.landing_dir), data_dir=str(settings.data_dir)
+            )
+        },
+        instance=instance or dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+
+
+def _checks(result) -> dict[str, object]:
+    return {e.check_name: e for e in result.get_asset_check_evaluations()}
+
+
+def test_checks_pass_on_good_data_with_metadata(tmp_path):
+    settings = Settings.from_env(tmp_path / "landing", tmp_path / "data")
+    write_csv(
+        tmp_path / "landing/dossiers/ho_so_2024-01.csv", [dossier(), dossier(dossier_code="H2")]
+    )
+    result = _materialise_january(settings)
+    assert result.success
+    checks = _checks(result)
+    assert {c: e.passed for c, e in checks.items()} == {
+        "staging_dossiers_readable": True,
+        "staging_dossiers_conservation": True,
+        "staging_dossiers_quarantine_rate": True,
+    }
+    (event,) = result.get_asset_materialization_events()
+    metadata = event.materialization.metadata
+    assert metadata["dagster/row_count"].value == 2
+    assert "dagster/column_schema" in metadata and "preview" in metadata
+    assert "060123456789" not in str(metadata) and "Nguyễn" not in str(metadata)
+
+
+def test_a_rejected_file_fails_its_partition_naming_file_and_reason(tmp_path):
+    settings = Settings.from_env(tmp_path / "landing", tmp_path / "data")
+    path = tmp_path / "landing/dossiers/ho_so_2024-01.csv"
+    path.parent.mkdir(parents=True)
+    path.write_text("Mã hồ sơ,Mã TTHC,Mã cơ quan\nH1,1.1,X\n", encoding="utf-8")
+    result = _materialise_january(settings)
+    assert not result.success
+    checks = _checks(result)
+    assert checks["staging_dossiers_readable"].passed is False
+    rejected = checks["staging_dossiers_readable"].metadata["rejected_files"].value
+    assert rejected[0]["file"] == "dossiers/ho_so_2024-01.csv"
+    assert "missing required column" in rejected[0]["reason"]
+    (failure,) = result.get_step_failure_events()
+    assert "ho_so_2024-01.csv" in failure.step_failure_data.user_failure_data.description
+    assert result.get_asset_materialization_events() == []
+
+
+def test_the_quarantine_rate_check_warns_with_sample_reasons(tmp_path):
+    settings = Settings.from_env(tmp_path / "landing", tmp_path / "data")
+    write_csv(
+        tmp_path / "landing/dossiers/ho_so_2024-01.csv",
+        [dossier(), dossier(dossier_code="X", channel="Fax")],
+    )
+    result = _materialise_january(settings)
+    assert result.success  # a warning does not block
+    check = _checks(result)["staging_dossiers_quarantine_rate"]
+    assert check.passed is False and check.severity == dg.AssetCheckSeverity.WARN
+    assert check.metadata["rate_by_file"].value == {"dossiers/ho_so_2024-01.csv": 0.5}
+    assert "'Fax'" in check.metadata["sample_reasons"].value[0]
+
+
+def test_the_conservation_check_notices_lost_rows(tmp_path):
+    from schemas.registry import SOURCES
+    from tests.helpers import ingest
+
+    write_csv(
+        tmp_path / "landing/dossiers/ho_so_2024-01.csv", [dossier(), dossier(dossier_code="H2")]
+    )
+    outcome = ingest(tmp_path / "landing", tmp_path / "data", "dossiers", "2024-01")
+    resource = DanvanResource(
+        landing_dir=str(tmp_path / "landing"), data_dir=str(tmp_path / "data")
+    )
+    assert _conservation(resource, SOURCES["dossiers"], outcome) == []
+    staging = resource.paths.staging("dossiers", "2024-01")
+    pl.read_parquet(staging).head(1).write_parquet(staging)
+    (problem,) = _conservation(resource, SOURCES["dossiers"], outcome)
+    assert "read 2 ≠ loaded 1 + quarantined 0 + duplicates 0" in problem
+
+
+def test_run_reports_a_failed_partition_and_still_publishes_the_rest(tmp_path):
+    settings = Settings.from_env(tmp_path / "landing", tmp_path / "data")
+    write_csv(tmp_path / "landing/dossiers/ho_so_2024-01.csv", [dossier()])
+    bad = tmp_path / "landing/dossiers/ho_so_2024-02.csv"
+    bad.write_text("Mã hồ sơ;Mã TTHC;Mã cơ quan\nH1;1;2\n", encoding="utf-8")
+    lines: list[str] = []
+    summary = run_pipeline(settings, echo=lines.append)
+    assert not summary.ok and summary.published
+    assert any(
+        "ho_so_2024-02.csv" in f and "missing required column" in f for f in summary.failures
+    )
+    con = duckdb.connect(summary.published, read_only=True)
+    audit = dict(con.sql("select source_file, status from load_audit").fetchall())
+    con.close()
+    assert audit == {
+        "dossiers/ho_so_2024-01.csv": "loaded",
+        "dossiers/ho_so_2024-02.csv": "rejected",
+    }
+    assert any("FAILED" in line and "2024-02" in line for line in lines)
+
+
+def test_cli_run_exits_non_zero_with_a_readable_message(tmp_path):
+    (tmp_path / "landing/dossiers").mkdir(parents=True)
+    (tmp_path / "landing/dossiers/ho_so_2024-02.csv").write_text("a,b\n1,2\n")
+    done = subprocess.run(
+        [
+            _bin("danvan"),
+            "run",
+            "--landing",
+            str(tmp_path / "landing"),
+            "--data-dir",
+            str(tmp_path / "data"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1
+    assert "ho_so_2024-02.csv: no header row found" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
