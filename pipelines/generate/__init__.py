@@ -29,7 +29,7 @@ TITLE_ROWS = [
     "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
     "BÁO CÁO CHI TIẾT HỒ SƠ TTHC",
 ]
-DOSSIER_EXPORT_COLUMNS = [c.name for c in DOSSIERS.columns if c.name != "applicant_key"]
+DOSSIER_EXPORT_COLUMNS = [c.name for c in DOSSIERS.columns]
 
 
 @dataclass

@@ -1,0 +1,161 @@
+"""The calibrated demo: generated exports (scale 1) through the whole pipeline reproduce the
+province's published 2024 dossier and procedure figures, every injected defect has exactly its
+documented effect, and no personal data from the inputs reaches the outputs."""
+
+import re
+
+import duckdb
+import polars as pl
+import pytest
+
+from pipelines.generate.defects import DEFECTS, expected_totals
+from pipelines.scorecard import compare_published, read_scorecard
+
+BUILT_CODES = {
+    "procedures_published_share",
+    "dossiers_received_provincial_centre",
+    "dossiers_received_online_provincial_centre",
+    "dossiers_finished_provincial_centre",
+    "dossiers_late_provincial_centre",
+    "dossiers_on_time_rate_provincial_centre",
+}
+
+
+@pytest.fixture(scope="module")
+def reporting(demo):
+    settings, summary = demo
+    assert summary.published, summary.failures
+    con = duckdb.connect(summary.published, read_only=True)
+    yield con
+    con.close()
+
+
+def test_demo_run_succeeds(demo):
+    _, summary = demo
+    assert summary.ok, summary.failures
+
+
+def test_published_2024_figures_are_reproduced(demo):
+    settings, _ = demo
+    comparison = compare_published(read_scorecard(settings.data_dir / "reporting.duckdb", 2024))
+    built = comparison.filter(pl.col("indicator_code").is_in(list(BUILT_CODES)))
+    assert built.height == len(BUILT_CODES)
+    assert built["matches"].all(), built
+
+
+def test_exact_provincial_centre_counts(reporting):
+    values = dict(
+        reporting.sql(
+            "select indicator_code, value from mart_province_scorecard where year = 2024"
+        ).fetchall()
+    )
+    assert values["dossiers_received_provincial_centre"] == 94_665
+    assert values["dossiers_received_online_provincial_centre"] == 50_693
+    assert values["dossiers_finished_provincial_centre"] == 94_985
+    assert values["dossiers_late_provincial_centre"] == 146
+    assert round(values["dossiers_on_time_rate_provincial_centre"] * 100, 2) == 99.85
+    assert 300_000 <= values["dossiers_received"] <= 700_000
+
+
+@pytest.mark.parametrize("source", ["dossiers", "procedures"])
+def test_defect_totals_match_the_audit(reporting, source):
+    expected = expected_totals(source)
+    got = dict(
+        zip(
+            ["quarantined", "duplicates", "superseded_files", "unmatched_files"],
+            reporting.sql(
+                "select coalesce(sum(rows_quarantined), 0), coalesce(sum(rows_duplicate), 0), "
+                "count(*) filter (status = 'superseded'), "
+                "count(*) filter (status = 'rejected' and period = '') "
+                "from load_audit where source = ?",
+                params=[source],
+            ).fetchall()[0],
+            strict=True,
+        )
+    )
+    assert got == expected
+    (conserved,) = reporting.sql(
+        "select bool_and(rows_read = rows_loaded + rows_quarantined + rows_duplicate) "
+        "from load_audit where status = 'loaded'"
+    ).fetchall()[0]
+    assert conserved
+
+
+@pytest.mark.parametrize("defect", [d for d in DEFECTS if d.quarantined], ids=lambda d: d.name)
+def test_each_quarantine_defect_has_its_reason(reporting, defect):
+    (count,) = reporting.sql(
+        "select count(*) from quarantine where source = ? and period = ? and contains(reason, ?)",
+        params=[defect.source, defect.period, defect.reason_contains],
+    ).fetchall()[0]
+    assert count == defect.quarantined
+
+
+def test_labelled_encoded_and_spreadsheet_months_all_load(reporting):
+    rows = dict(
+        reporting.sql("select period, count(*) from fact_dossier group by period").fetchall()
+    )
+    assert set(rows) == {f"2023-{m}" for m in ("11", "12")} | {
+        f"2024-{m:02d}" for m in range(1, 13)
+    }
+    assert all(n > 10_000 for n in rows.values())
+    unknown = reporting.sql(
+        "select count(*) from fact_dossier where not procedure_known"
+    ).fetchall()[0][0]
+    assert unknown == 20
+
+
+def _samples(demo) -> dict[str, list[str]]:
+    settings, _ = demo
+    files = sorted((settings.landing_dir / "dossiers").glob("*__*.csv"))[:3]
+    people = (
+        pl.concat(
+            [
+                pl.read_csv(
+                    f, infer_schema=False, columns=["Họ tên chủ hồ sơ", "Số CCCD", "Số điện thoại"]
+                )
+                for f in files
+            ]
+        )
+        .unique()
+        .head(400)
+    )
+    return {
+        "names": people["Họ tên chủ hồ sơ"].to_list(),
+        "ids": people["Số CCCD"].to_list(),
+        "phones": people["Số điện thoại"].to_list(),
+    }
+
+
+def _leaks(con, samples) -> list[str]:
+    patterns = {kind: "|".join(re.escape(v) for v in values) for kind, values in samples.items()}
+    found = []
+    for table, column in con.sql(
+        "select table_name, column_name from duckdb_columns() "
+        "where data_type = 'VARCHAR' and schema_name = 'main' and not internal"
+    ).fetchall():
+        for kind, pattern in patterns.items():
+            (hits,) = con.sql(
+                f'select count(*) from "{table}" where regexp_matches("{column}", ?)',
+                params=[pattern],
+            ).fetchall()[0]
+            if hits:
+                found.append(f"{table}.{column}: {hits} {kind}")
+    return found
+
+
+def test_no_personal_data_in_the_published_warehouse(demo, reporting):
+    samples = _samples(demo)
+    assert len(samples["ids"]) > 100
+    assert _leaks(reporting, samples) == []
+
+
+def test_no_personal_data_in_staging_or_quarantine_files(demo):
+    settings, _ = demo
+    con = duckdb.connect()
+    for folder in ("staging", "quarantine"):
+        for source in ("dossiers", "procedures"):
+            glob = (settings.data_dir / folder / source / "*.parquet").as_posix()
+            con.execute(
+                f"create or replace view {folder}_{source} as select * from read_parquet('{glob}')"
+            )
+    assert _leaks(con, _samples(demo)) == []
