@@ -127,7 +127,15 @@ def _samples(demo) -> dict[str, list[str]]:
 
 
 def _leaks(con, samples) -> list[str]:
-    patterns = {kind: "|".join(re.escape(v) for v in values) for kind, values in samples.items()}
+    # digits must stand alone: a 64-character hex hash may contain a phone-like run by chance
+    patterns = {
+        kind: (
+            "(^|[^0-9a-f])(" + "|".join(re.escape(v) for v in values) + ")([^0-9a-f]|$)"
+            if kind != "names"
+            else "|".join(re.escape(v) for v in values)
+        )
+        for kind, values in samples.items()
+    }
     found = []
     for table, column in con.sql(
         "select table_name, column_name from duckdb_columns() "
