@@ -10,7 +10,6 @@ from pipelines.settings import pii_key
 from schemas.registry import SOURCES
 from schemas.spec import SourceSpec
 from warehouse.ingest import IngestContext, PartitionOutcome, ingest_partition
-from warehouse.reference import unit_intervals
 
 
 def check_names(source: str) -> dict[str, str]:
@@ -93,7 +92,7 @@ def make_staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
     def staging(context: dg.AssetExecutionContext, danvan: DanvanResource):
         period = context.partition_key
         deliveries, _ = danvan.discover()
-        ingest_context = IngestContext(pii_key(), unit_intervals(), danvan.landing)
+        ingest_context = IngestContext.standard(pii_key(), danvan.landing)
         outcome = ingest_partition(spec, period, deliveries, ingest_context, danvan.paths)
         context.log.info(
             f"{spec.name} {period}: {outcome.rows_loaded} rows staged, "

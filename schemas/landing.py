@@ -23,6 +23,7 @@ class Delivery:
     slot: str  # the name without its export stamp: later deliveries of a slot replace earlier
     stamp: str  # yyyyMMddHHmmss export stamp, '' for the original delivery
     mtime: float
+    groups: tuple[tuple[str, str], ...] = ()  # other parts of the name, e.g. (("org", "MTTQ"),)
 
     @property
     def order(self) -> tuple[str, float, str]:
@@ -62,8 +63,8 @@ def match_file(path: Path, spec: SourceSpec) -> Delivery | Unmatched:
         )
     except ValueError:
         return Unmatched(path, f"'{period}' in the file name is not a valid {spec.period_kind}")
-    groups = {k: v for k, v in found.groupdict().items() if k != "stamp" and v is not None}
-    slot = "|".join(f"{k}={v.upper()}" for k, v in sorted(groups.items()))
+    groups = {k: v.upper() for k, v in found.groupdict().items() if k != "stamp" and v is not None}
+    slot = "|".join(f"{k}={v}" for k, v in sorted(groups.items()))
     return Delivery(
         source=spec.name,
         path=path,
@@ -71,6 +72,7 @@ def match_file(path: Path, spec: SourceSpec) -> Delivery | Unmatched:
         slot=slot,
         stamp=found.group("stamp") or "",
         mtime=path.stat().st_mtime,
+        groups=tuple(sorted((k, v) for k, v in groups.items() if k != "period")),
     )
 
 

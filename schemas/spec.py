@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import pandera.polars as pa
 import polars as pl
@@ -18,7 +18,9 @@ import polars as pl
 from schemas import parsers
 from schemas.text import normalise_key
 
-Kind = Literal["text", "date", "datetime", "int", "number", "bool", "enum", "pii_drop", "pii_hash"]
+Kind = Literal[
+    "text", "date", "datetime", "int", "number", "bool", "enum", "pii_drop", "pii_hash", "ignore"
+]
 PeriodKind = Literal["month", "quarter", "year", "date"]
 
 _DTYPES: dict[str, pl.DataType] = {
@@ -94,7 +96,7 @@ class Column:
 
     @property
     def can_fail_parsing(self) -> bool:
-        return self.kind not in ("text", "pii_hash", "pii_drop")
+        return self.kind not in ("text", "pii_hash", "pii_drop", "ignore")
 
     def parse_error(self, text: pl.Expr, parsed: pl.Expr) -> pl.Expr:
         """A readable reason where a non-blank cleaned cell has no parsed value, else null."""
@@ -133,8 +135,11 @@ class SourceSpec:
     unit_checks: tuple[tuple[str, str], ...] = ()  # (unit code column, date column)
     min_header_matches: int = 3
     sheet_names: tuple[str, ...] = ()
-    derive: Callable[[pl.DataFrame], pl.DataFrame] | None = None  # extra typed columns
+    # extra typed columns from the parsed frame, the ingest context (lookups) and the period
+    derive: Callable[[pl.DataFrame, Any, str], pl.DataFrame] | None = None
     extra_columns: dict[str, pl.DataType] = field(default_factory=dict)  # what derive adds
+    name_columns: dict[str, str] = field(default_factory=dict)  # file-name group → column
+    totals_columns: tuple[str, ...] = ()  # reconciled against a "Tổng cộng" row
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -142,12 +147,16 @@ class SourceSpec:
 
     @property
     def kept_columns(self) -> tuple[Column, ...]:
-        """Columns stored in staging: everything but dropped personal data."""
-        return tuple(c for c in self.columns if c.kind != "pii_drop")
+        """Columns stored in staging: everything but dropped personal data and ignored cells."""
+        return tuple(c for c in self.columns if c.kind not in ("pii_drop", "ignore"))
 
     @property
     def required_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.required)
+
+    def label(self, column: str) -> str:
+        """The Vietnamese header of a column, or its name for derived columns."""
+        return next((c.header for c in self.columns if c.name == column), column)
 
     def header_index(self) -> dict[str, Column]:
         return {normalise_key(h): c for c in self.columns for h in c.headers}
@@ -155,6 +164,7 @@ class SourceSpec:
     def staging_schema(self) -> dict[str, pl.DataType]:
         schema = {c.name: c.dtype for c in self.kept_columns}
         schema.update(self.extra_columns)
+        schema.update({column: pl.String() for column in self.name_columns.values()})
         schema.update(META_COLUMNS)
         return schema
 

@@ -13,7 +13,6 @@ from schemas.registry import SOURCES
 from schemas.spec import SourceSpec
 from warehouse.ingest import IngestContext, PartitionOutcome, ingest_partition
 from warehouse.paths import DataPaths
-from warehouse.reference import unit_intervals
 
 TEST_KEY = b"test-key"
 
@@ -76,7 +75,7 @@ def write_csv(
 
 def ingest(landing: Path, data: Path, source: str, period: str) -> PartitionOutcome:
     deliveries, _ = discover(landing, SOURCES.values())
-    context = IngestContext(TEST_KEY, unit_intervals(), landing, dt.datetime(2025, 1, 1))
+    context = IngestContext.standard(TEST_KEY, landing, dt.datetime(2025, 1, 1))
     return ingest_partition(SOURCES[source], period, deliveries, context, DataPaths(data))
 
 

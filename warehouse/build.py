@@ -114,6 +114,8 @@ AUDIT_SCHEMA = {
     "exported_at": pl.String,
     "encoding": pl.String,
     "totals_rows": pl.Int64,
+    "totals_reconciled": pl.Boolean,
+    "totals_message": pl.String,
 }
 
 

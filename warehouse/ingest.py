@@ -23,6 +23,8 @@ from schemas.landing import Delivery
 from schemas.reading import ROW, FileRejected, read_table
 from schemas.spec import SourceSpec, period_bounds
 from schemas.text import clean_text_expr
+from schemas.units import district_lookup
+from warehouse import reference
 from warehouse.paths import DataPaths
 from warehouse.pii import hmac_columns
 
@@ -31,10 +33,25 @@ _FAILURES = {"row": pl.Int64, "column": pl.String, "reason": pl.String}
 
 @dataclass(frozen=True)
 class IngestContext:
+    """What the rules need besides the file: keys, reference data, the landing root."""
+
     pii_key: bytes
-    units: pl.DataFrame  # code, valid_from, valid_to (reference.unit_intervals)
     landing: Path
+    units: pl.DataFrame  # code, valid_from, valid_to (reference.unit_intervals)
+    district_lookup: dict[str, str]  # typed district name key → GSO code
     loaded_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+
+    @classmethod
+    def standard(cls, pii_key: bytes, landing: Path, loaded_at: dt.datetime | None = None):
+        units = reference.admin_units()
+        districts = units.filter(pl.col("level") == "district").select("code", "name").unique()
+        return cls(
+            pii_key=pii_key,
+            landing=landing,
+            units=reference.unit_intervals(),
+            district_lookup=district_lookup(districts, reference.PROVINCE_CODE),
+            **({"loaded_at": loaded_at} if loaded_at else {}),
+        )
 
 
 @dataclass
@@ -55,6 +72,8 @@ class FileOutcome:
     exported_at: str = ""
     encoding: str = ""
     totals_rows: int = 0
+    totals_reconciled: bool | None = None  # None: the file has no totals row to check
+    totals_message: str = ""
 
     @property
     def conserved(self) -> bool:
@@ -153,9 +172,24 @@ def _schema_failures(spec: SourceSpec, typed: pl.DataFrame) -> pl.DataFrame:
     checks = described.get_column("check").unique().to_list()
     texts = pl.DataFrame({"check": checks, "text": [_describe_check(c) for c in checks]})
     described = described.join(texts, on="check", how="left")
+    # a frame-level check shows the value of the first column it names
+    first = pl.col("column").str.split(", ").list.first()
+    shown = [
+        described.filter(pl.col("frame_check") & (first == name))
+        .join(typed.select(ROW, pl.col(name).cast(pl.String).alias("shown")), on=ROW)
+        .select(ROW, "check", "shown")
+        for name in described.filter("frame_check").select(first).to_series().unique().to_list()
+        if name in typed.columns
+    ]
+    if shown:
+        described = described.join(pl.concat(shown), on=[ROW, "check"], how="left")
+    else:
+        described = described.with_columns(shown=pl.lit(None, pl.String))
     header = pl.col("column").replace_strict(headers, default=pl.col("column"))
     reason = (
-        pl.when(pl.col("frame_check"))
+        pl.when(pl.col("frame_check") & pl.col("shown").is_not_null())
+        .then(pl.format("{} (value: '{}')", pl.col("text"), pl.col("shown").str.slice(0, 60)))
+        .when(pl.col("frame_check"))
         .then(pl.col("text"))
         .when(pl.col("value").is_null())
         .then(pl.format("{} {}", header, pl.col("text")))
@@ -173,7 +207,7 @@ def _period_failures(spec: SourceSpec, typed: pl.DataFrame, period: str) -> pl.D
     start, end = bounds
     column = spec.period_column
     value = pl.col(column).cast(pl.Date)
-    header = next(c.header for c in spec.columns if c.name == column)
+    header = spec.label(column)
     return typed.filter(value.is_not_null() & ((value < start) | (value >= end))).select(
         pl.col(ROW).alias("row"),
         pl.lit(column).alias("column"),
@@ -191,7 +225,7 @@ def _period_failures(spec: SourceSpec, typed: pl.DataFrame, period: str) -> pl.D
 def _unit_failures(spec: SourceSpec, typed: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
     parts = []
     for code_column, date_column in spec.unit_checks:
-        header = next(c.header for c in spec.columns if c.name == code_column)
+        header = spec.label(code_column)
         rows = typed.select(
             ROW, code=pl.col(code_column), on=pl.col(date_column).cast(pl.Date)
         ).drop_nulls()
@@ -227,8 +261,10 @@ def _unit_failures(spec: SourceSpec, typed: pl.DataFrame, units: pl.DataFrame) -
 def _key_conflicts(spec: SourceSpec, good: pl.DataFrame) -> pl.DataFrame:
     """Same natural key, different content: all but the last row are quarantined."""
     key = list(spec.key)
+    if not key:
+        return pl.DataFrame(schema=_FAILURES)
     last = pl.col(ROW).max().over(key)
-    headers = ", ".join(c.header for c in spec.columns if c.name in key)
+    headers = ", ".join(spec.label(k) for k in key)
     values = pl.concat_str([pl.col(k).cast(pl.String) for k in key], separator=", ")
     return (
         good.with_columns(last.alias("__kept"))
@@ -244,6 +280,23 @@ def _key_conflicts(spec: SourceSpec, good: pl.DataFrame) -> pl.DataFrame:
             ).alias("reason"),
         )
     )
+
+
+def _reconcile_totals(
+    spec: SourceSpec, cleaned: pl.DataFrame, totals: pl.DataFrame
+) -> tuple[bool, str]:
+    """The last 'Tổng cộng' row against the sum of every data row of the file, per column."""
+    columns = [c for c in spec.columns if c.name in spec.totals_columns]
+    declared = totals.tail(1).select(c.parse(clean_text_expr(pl.col(c.name))) for c in columns)
+    summed = cleaned.select(c.parse(pl.col(c.name)).sum() for c in columns)
+    parts, ok = [], True
+    for c in columns:
+        want, got = declared[c.name][0], summed[c.name][0] or 0
+        if want is None or abs(float(want) - float(got)) > 0.5:
+            ok = False
+            shown = "blank" if want is None else f"{want:,.0f}"
+            parts.append(f"{c.header}: Tổng cộng row says {shown}, the data rows sum to {got:,.0f}")
+    return ok, "; ".join(parts) if parts else "Tổng cộng row matches the data rows"
 
 
 # ---------------------------------------------------------------- one file
@@ -294,12 +347,18 @@ def ingest_file(
     names = [c.name for c in spec.columns]
     # every cell NFC, trimmed, blank → null: what duplicates are judged on and parsers read
     cleaned = raw.select(ROW, *(clean_text_expr(pl.col(n)).alias(n) for n in names))
+    if spec.totals_columns and table.totals.height:
+        outcome.totals_reconciled, outcome.totals_message = _reconcile_totals(
+            spec, cleaned, table.totals
+        )
+        if not outcome.totals_reconciled:
+            notes.append(outcome.totals_message)
     cleaned = cleaned.unique(subset=names, keep="first", maintain_order=True)
     outcome.rows_duplicate = raw.height - cleaned.height
 
     typed = cleaned.select(ROW, *(c.parse(pl.col(c.name)) for c in spec.kept_columns))
     if spec.derive is not None:
-        typed = spec.derive(typed)
+        typed = spec.derive(typed, context, delivery.period)
     parse = _parse_failures(spec, cleaned, typed)
     schema = _schema_failures(spec, typed).join(parse, on=["row", "column"], how="anti")
     failures = pl.concat(
@@ -339,7 +398,12 @@ def ingest_file(
     )
     hashed = [c.name for c in spec.columns if c.kind == "pii_hash"]
     good = hmac_columns(good, hashed, context.pii_key)
+    from_name = dict(delivery.groups)
     good = good.with_columns(
+        *(
+            pl.lit(from_name.get(group)).alias(column)
+            for group, column in spec.name_columns.items()
+        ),
         pl.lit(delivery.period).alias("period"),
         pl.lit(source_file).alias("source_file"),
         pl.col(ROW).alias("row_number"),

@@ -10,6 +10,7 @@ UNITS_CSV = REFERENCE_DIR / "admin_units_binh_thuan.csv"
 CHANGES_CSV = REFERENCE_DIR / "admin_unit_changes_binh_thuan.csv"
 AGENCIES_SAMPLE_CSV = REFERENCE_DIR / "agencies_sample.csv"
 OPEN_START = dt.date(1900, 1, 1)  # empty valid_from: in force since before 2021
+PROVINCE_CODE = "60"
 NEW_PROVINCE = {"code": "68", "name": "Tỉnh Lâm Đồng", "unit_type": "Tỉnh"}
 
 

@@ -12,7 +12,9 @@ select
     message,
     cast(nullif(loaded_at, '') as timestamp) as loaded_at,
     cast(nullif(exported_at, '') as timestamp) as exported_at,
-    encoding
+    encoding,
+    totals_reconciled,
+    totals_message
 from stg_audit
 order by source, period, source_file;
 
@@ -30,3 +32,5 @@ comment on column load_audit.message is 'Thông báo (lý do từ chối, cột 
 comment on column load_audit.loaded_at is 'Thời điểm nạp — loaded at';
 comment on column load_audit.exported_at is 'Thời điểm xuất tệp — export time of the delivery';
 comment on column load_audit.encoding is 'Bảng mã của tệp — file encoding';
+comment on column load_audit.totals_reconciled is 'Dòng Tổng cộng khớp với tổng các dòng dữ liệu (NULL nếu tệp không có dòng tổng) — totals row matches the data rows';
+comment on column load_audit.totals_message is 'Kết quả đối chiếu dòng Tổng cộng (cả hai số khi lệch) — totals reconciliation, both sums when they differ';
