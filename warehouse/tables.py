@@ -7,6 +7,7 @@ Dagster (tests, benchmarks). A table's description is the COMMENT ON TABLE of it
 import re
 from dataclasses import dataclass
 
+from schemas.registry import SOURCES
 from warehouse.build import SQL_DIR, Warehouse
 
 
@@ -23,6 +24,8 @@ class Table:
         return found.group(1).replace("''", "'") if found else self.name
 
 
+STAGING = tuple(f"staging_{name}" for name in SOURCES)
+
 TABLES: tuple[Table, ...] = (
     Table("dim_admin_unit", (), "reference"),
     Table("bridge_admin_unit_2025", (), "reference"),
@@ -31,8 +34,12 @@ TABLES: tuple[Table, ...] = (
     Table("procedure_snapshot", ("staging_procedures",), "procedures"),
     Table("dim_procedure", ("procedure_snapshot",), "procedures"),
     Table("fact_dossier", ("staging_dossiers", "dim_procedure", "dim_agency"), "dossiers"),
-    Table("quarantine", ("staging_dossiers", "staging_procedures"), "quality"),
-    Table("load_audit", ("staging_dossiers", "staging_procedures"), "quality"),
+    Table("fact_engagement_event", ("staging_engagement",), "engagement"),
+    Table("fact_feedback", ("staging_feedback", "dim_agency"), "feedback"),
+    Table("fact_welfare_activity", ("staging_welfare",), "welfare"),
+    Table("fact_mobilization_model", ("staging_models",), "models"),
+    Table("quarantine", STAGING, "quality"),
+    Table("load_audit", STAGING, "quality"),
     Table("mart_dossier_monthly", ("fact_dossier",), "dossiers"),
     Table(
         "mart_procedure_publication",
@@ -40,8 +47,22 @@ TABLES: tuple[Table, ...] = (
         "procedures",
     ),
     Table(
+        "mart_engagement_yearly", ("fact_engagement_event", "bridge_admin_unit_2025"), "engagement"
+    ),
+    Table("mart_feedback_monthly", ("fact_feedback",), "feedback"),
+    Table("mart_welfare_yearly", ("fact_welfare_activity",), "welfare"),
+    Table("mart_models_yearly", ("fact_mobilization_model",), "models"),
+    Table(
         "mart_province_scorecard",
-        ("fact_dossier", "procedure_snapshot", "mart_procedure_publication"),
+        (
+            "fact_dossier",
+            "procedure_snapshot",
+            "mart_procedure_publication",
+            "mart_engagement_yearly",
+            "fact_welfare_activity",
+            "fact_feedback",
+            "fact_mobilization_model",
+        ),
         "scorecard",
     ),
 )

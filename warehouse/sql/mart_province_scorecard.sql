@@ -7,6 +7,14 @@ with years as (
     select distinct year(finished_at) from fact_dossier where is_finished
     union
     select distinct year(snapshot_date) from procedure_snapshot
+    union
+    select distinct year from fact_engagement_event
+    union
+    select distinct year from fact_welfare_activity
+    union
+    select distinct year(handled_at) from fact_feedback where is_handled
+    union
+    select distinct register_year from fact_mobilization_model
 ),
 scopes(suffix, scope_level, scope_vi) as (
     values ('', null, ''), ('_provincial_centre', 'Tỉnh', ' (Trung tâm PVHCC tỉnh)')
@@ -39,6 +47,35 @@ publication as (
     select l.year, m.active, m.published
     from latest_snapshot l
     join mart_procedure_publication m using (snapshot_date)
+),
+engagement as (
+    select year, dialogues_held, periodic_receptions_held, periodic_receptions_scheduled
+    from mart_engagement_yearly
+    where grain = 'province'
+),
+welfare as (
+    select
+        year,
+        coalesce(sum(quantity) filter (support_type = 'Tặng quà'), 0) as gifts,
+        coalesce(sum(quantity) filter (support_type = 'Học bổng'), 0) as scholarships,
+        coalesce(sum(quantity) filter (support_type = 'Xây mới nhà'), 0) as houses_built,
+        coalesce(sum(quantity) filter (support_type = 'Sửa chữa nhà'), 0) as houses_repaired,
+        sum(value_vnd) as value_vnd
+    from fact_welfare_activity
+    group by year
+),
+feedback as (
+    select year(handled_at) as year, count(*) as handled,
+        count(*) filter (handled_on_time) as handled_on_time
+    from fact_feedback
+    where is_handled
+    group by 1
+),
+models as (
+    select register_year as year, count(*) as registered,
+        count(*) filter (is_recognised) as recognised
+    from fact_mobilization_model
+    group by 1
 ),
 indicators as (
     select year, 'dossiers_received' || suffix as indicator_code, received::double as value,
@@ -76,6 +113,61 @@ indicators as (
     select year, 'procedures_published_share', published / nullif(active, 0), published, active,
         'tỷ lệ', 'Tỷ lệ TTHC công khai trên CSDLQG', 'Share of procedures published nationally'
     from publication
+    union all
+    select year, 'dialogues_held', dialogues_held, null, null, 'cuộc',
+        'Số cuộc đối thoại với Nhân dân', 'Dialogues with citizens held'
+    from engagement
+    union all
+    select year, 'periodic_receptions_scheduled', periodic_receptions_scheduled, null, null, 'buổi',
+        'Số buổi tiếp dân định kỳ của Bí thư theo kế hoạch',
+        'Periodic receptions by Party secretaries, scheduled'
+    from engagement
+    union all
+    select year, 'periodic_receptions_held', periodic_receptions_held, null, null, 'buổi',
+        'Số buổi tiếp dân định kỳ của Bí thư đã thực hiện',
+        'Periodic receptions by Party secretaries, held'
+    from engagement
+    union all
+    select year, 'periodic_reception_rate',
+        periodic_receptions_held / nullif(periodic_receptions_scheduled, 0),
+        periodic_receptions_held, periodic_receptions_scheduled, 'tỷ lệ',
+        'Tỷ lệ tiếp dân định kỳ đã thực hiện', 'Share of scheduled periodic receptions held'
+    from engagement
+    union all
+    select year, 'gifts_given', gifts, null, null, 'suất', 'Số suất quà tặng', 'Gifts given'
+    from welfare
+    union all
+    select year, 'scholarships_given', scholarships, null, null, 'suất', 'Số suất học bổng',
+        'Scholarships given'
+    from welfare
+    union all
+    select year, 'houses_built', houses_built, null, null, 'căn', 'Số nhà xây mới', 'Houses built'
+    from welfare
+    union all
+    select year, 'houses_repaired', houses_repaired, null, null, 'căn', 'Số nhà sửa chữa',
+        'Houses repaired'
+    from welfare
+    union all
+    select year, 'houses_built_or_repaired', houses_built + houses_repaired, null, null, 'căn',
+        'Số nhà xây mới và sửa chữa', 'Houses built or repaired'
+    from welfare
+    union all
+    select year, 'welfare_value_vnd', value_vnd, null, null, 'đồng',
+        'Tổng giá trị an sinh xã hội', 'Total value of welfare support'
+    from welfare
+    union all
+    select year, 'feedback_handled_on_time_share', handled_on_time / nullif(handled, 0),
+        handled_on_time, handled, 'tỷ lệ', 'Tỷ lệ PAKN xử lý đúng hạn',
+        'Share of citizen feedback handled on time'
+    from feedback
+    union all
+    select year, 'models_registered', registered, null, null, 'mô hình',
+        'Số mô hình “Dân vận khéo” đăng ký', 'Mass-mobilisation models registered'
+    from models
+    union all
+    select year, 'models_recognised', recognised, null, null, 'mô hình',
+        'Số mô hình được công nhận, nhân rộng', 'Models recognised or spread'
+    from models
 )
 select year, indicator_code, value, numerator, denominator, unit, name_vi, name_en
 from indicators
