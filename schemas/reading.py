@@ -20,7 +20,7 @@ import fastexcel
 import polars as pl
 
 from schemas.spec import Column, SourceSpec
-from schemas.text import normalise_key
+from schemas.text import key_expr, normalise_key
 
 HEADER_SEARCH_ROWS = 16  # up to 15 title rows, then the header
 ROW = "__row"  # 1-based row number as a person sees it in the file
@@ -234,7 +234,7 @@ def _to_table(path, spec, header, cells: pl.DataFrame, first_row: int, encoding)
     units = pl.all_horizontal(
         *(v.is_null() | (v == "") | v.str.contains(_UNITS_CELL) for v in values)
     )
-    total = pl.any_horizontal(*(v.str.to_lowercase().is_in(list(TOTAL_LABELS)) for v in values))
+    total = pl.any_horizontal(*(key_expr(v).is_in(list(TOTAL_LABELS)) for v in values))
     source_names = cells.columns
     frame = cells.with_columns(
         pl.int_range(first_row, first_row + cells.height, dtype=pl.Int64).alias(ROW),

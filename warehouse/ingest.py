@@ -345,6 +345,7 @@ def ingest_file(
     outcome.totals_rows = table.totals.height
 
     names = [c.name for c in spec.columns]
+    compared = [c.name for c in spec.columns if c.kind != "ignore"]  # STT differs between copies
     # every cell NFC, trimmed, blank → null: what duplicates are judged on and parsers read
     cleaned = raw.select(ROW, *(clean_text_expr(pl.col(n)).alias(n) for n in names))
     if spec.totals_columns and table.totals.height:
@@ -353,7 +354,7 @@ def ingest_file(
         )
         if not outcome.totals_reconciled:
             notes.append(outcome.totals_message)
-    cleaned = cleaned.unique(subset=names, keep="first", maintain_order=True)
+    cleaned = cleaned.unique(subset=compared, keep="first", maintain_order=True)
     outcome.rows_duplicate = raw.height - cleaned.height
 
     typed = cleaned.select(ROW, *(c.parse(pl.col(c.name)) for c in spec.kept_columns))

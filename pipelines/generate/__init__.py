@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pipelines.generate import defects
+from pipelines.generate import defects, engagement, feedback, models, welfare, writers
 from pipelines.generate.dossiers import EXPORT_AT, local_blocks, make_block, province_blocks
 from pipelines.generate.export import as_text, with_headers, write_csv, write_xlsx
 from pipelines.generate.procedures import catalogue
@@ -87,6 +87,11 @@ def _month_frames(
     return frames
 
 
+def _extra(text: pl.DataFrame, count: int, tag: str, **cells) -> pl.DataFrame:
+    """Extra dossier rows with new codes, to be quarantined for the given cells."""
+    return defects.with_changes(text, count, code_column="dossier_code", tag=tag, **cells)
+
+
 def _dossier_text(frame: pl.DataFrame, **style) -> pl.DataFrame:
     return as_text(
         frame.rename({"applicant_id": "applicant_key"}).select(DOSSIER_EXPORT_COLUMNS), **style
@@ -103,9 +108,9 @@ def _write_dossiers(landing: Path, frames: dict[str, pl.DataFrame], echo) -> int
             style = {"labels": True, "date_format": "%Y-%m-%d %H:%M:%S"}
         text = _dossier_text(frame, **style)
         if period == "2024-01":
-            text = defects.extra_rows(text, 6, "TTHC", procedure_code="")
+            text = _extra(text, 6, "TTHC", procedure_code="")
         if period == "2024-04":
-            text = defects.extra_rows(text, 15, "NGAY", received_at="31/02/2024 09:00:00")
+            text = _extra(text, 15, "NGAY", received_at="31/02/2024 09:00:00")
         if period == "2024-05":
             suffixed = pl.when(pl.int_range(pl.len()) % 50 == 0)
             text = text.with_columns(
@@ -117,11 +122,11 @@ def _write_dossiers(landing: Path, frames: dict[str, pl.DataFrame], echo) -> int
         if period == "2024-06":
             text = defects.conflicting_rows(text, 12)
         if period == "2024-08":
-            text = defects.extra_rows(text, 10, "DVHC", admin_unit_code="60999")
+            text = _extra(text, 10, "DVHC", admin_unit_code="60999")
             text = text.with_columns(pl.lit("").alias("ghi_chu"))
         if period == "2024-10":
             finished = text.filter(pl.col("finished_at").is_not_null())
-            text = defects.extra_rows(
+            text = _extra(
                 text, 7, "KETTHUC", source=finished, finished_at="01/09/2024 08:00:00"
             ).with_columns(
                 procedure_code=pl.when(pl.int_range(pl.len()).is_between(1000, 1019))
@@ -129,10 +134,10 @@ def _write_dossiers(landing: Path, frames: dict[str, pl.DataFrame], echo) -> int
                 .otherwise(pl.col("procedure_code"))
             )
         if period == "2024-11":
-            text = defects.extra_rows(text, 5, "THANG", received_at="15/10/2024 09:00:00")
+            text = _extra(text, 5, "THANG", received_at="15/10/2024 09:00:00")
         if period == "2024-12":
             communes = text.filter(pl.col("level") == "Xã")
-            text = defects.extra_rows(
+            text = _extra(
                 text,
                 8,
                 "SAPNHAP",
@@ -219,4 +224,9 @@ def generate(
     frames = _month_frames(rng, year, scale, procedures)
     report.dossier_rows = sum(f.height for f in frames.values())
     report.files += _write_dossiers(out, frames, echo)
+    report.files += writers.write_engagement(out, engagement.events(rng, year))
+    report.files += writers.write_welfare(out, welfare.activities(rng, year))
+    report.files += writers.write_feedback(out, feedback.items(rng, year))
+    report.files += writers.write_models(out, models.registers(rng, year))
+    echo("  engagement, welfare, feedback and model registers written")
     return report

@@ -134,6 +134,134 @@ DEFECTS: tuple[Defect, ...] = (
         reason_contains="different content",
     ),
     Defect("catalogue_xlsx", "procedures", "2024-12-31", "catalogue as .xlsx with title rows"),
+    Defect(
+        "engagement_unknown_unit",
+        "engagement",
+        "2024-Q1",
+        "2 extra events in unit 99999",
+        quarantined=2,
+        reason_contains="unknown unit code",
+    ),
+    Defect("engagement_title_xlsx", "engagement", "2024-Q1", ".xlsx with title rows"),
+    Defect(
+        "engagement_redelivered",
+        "engagement",
+        "2024-Q2",
+        "an early export missing 10 events, replaced by the stamped re-export",
+        superseded_files=1,
+    ),
+    Defect(
+        "engagement_outside_quarter",
+        "engagement",
+        "2024-Q2",
+        "1 extra event dated in March",
+        quarantined=1,
+        reason_contains="outside the file's period",
+    ),
+    Defect("engagement_nfd", "engagement", "2024-Q3", "headers and values in Unicode NFD"),
+    Defect(
+        "engagement_resolved_exceeds_raised",
+        "engagement",
+        "2024-Q4",
+        "1 extra event with more opinions resolved than raised",
+        quarantined=1,
+        reason_contains="exceeds Số ý kiến",
+    ),
+    Defect(
+        "engagement_merged_unit",
+        "engagement",
+        "2024-Q4",
+        "1 extra event on 10/12/2024 in 22942, merged into 22945 on 2024-12-01",
+        quarantined=1,
+        reason_contains="not in force",
+    ),
+    Defect(
+        "engagement_duplicates", "engagement", "2024-Q4", "3 events repeated verbatim", duplicates=3
+    ),
+    Defect(
+        "engagement_postponed",
+        "engagement",
+        "",
+        "13 of 314 scheduled periodic receptions postponed or cancelled (kept, not held)",
+    ),
+    Defect(
+        "welfare_unknown_district",
+        "welfare",
+        "2024-Q1",
+        "MTTQ: 3 rows with 'Huyện Hàm Thuận' / 'Xã Xyz', which are no district",
+        quarantined=3,
+        reason_contains="is not a district",
+    ),
+    Defect(
+        "welfare_outside_quarter",
+        "welfare",
+        "2024-Q1",
+        "DTN: 1 row dated in June",
+        quarantined=1,
+        reason_contains="outside the file's period",
+    ),
+    Defect(
+        "welfare_typed_names",
+        "welfare",
+        "",
+        "district names as typed (TP. Phan Thiết, H. Bắc Bình, Phú Quí, Tỉnh…), all resolved",
+    ),
+    Defect(
+        "welfare_duplicates", "welfare", "2024-Q2", "MTTQ: 3 rows repeated verbatim", duplicates=3
+    ),
+    Defect(
+        "welfare_zero_quantity",
+        "welfare",
+        "2024-Q2",
+        "HCCB: 1 row with Số lượng 0",
+        quarantined=1,
+        reason_contains="must be > 0",
+    ),
+    Defect(
+        "welfare_redelivered",
+        "welfare",
+        "2024-Q2",
+        "LDLD: an unstamped file with wrong amounts, replaced by the stamped one",
+        superseded_files=1,
+    ),
+    Defect(
+        "welfare_totals_mismatch",
+        "welfare",
+        "2024-Q3",
+        "HND: the Tổng cộng row is 1,000,000 VND above the data rows (reported, not fixed)",
+    ),
+    Defect("welfare_nfd", "welfare", "2024-Q3", "HLHPN: a CSV in Unicode NFD"),
+    Defect(
+        "welfare_absurd_value",
+        "welfare",
+        "2024-Q4",
+        "HLHPN: 1 gift worth 10^15 VND",
+        quarantined=1,
+        reason_contains="must be ≤",
+    ),
+    Defect(
+        "welfare_merged_titles",
+        "welfare",
+        "",
+        "DTN: .xlsx files with merged title cells and a units row",
+    ),
+    Defect(
+        "feedback_due_before_received",
+        "feedback",
+        "2024-05",
+        "2 extra items due before they were received",
+        quarantined=2,
+        reason_contains="is before Ngày tiếp nhận",
+    ),
+    Defect("feedback_xlsx", "feedback", "2024-08", "the month delivered as .xlsx"),
+    Defect(
+        "models_conflict",
+        "models",
+        "2024",
+        "one model listed twice with different statuses; the later row is right",
+        quarantined=1,
+        reason_contains="different content",
+    ),
 )
 
 
@@ -150,21 +278,26 @@ def expected_totals(source: str | None = None) -> dict[str, int]:
 # ---------------------------------------------------------------- row-level injections on text
 
 
-def extra_rows(
-    text: pl.DataFrame, count: int, tag: str, source: pl.DataFrame | None = None, **values: str
+def with_changes(
+    text: pl.DataFrame,
+    count: int,
+    *,
+    source: pl.DataFrame | None = None,
+    code_column: str | None = None,
+    tag: str = "X",
+    **cells: str,
 ) -> pl.DataFrame:
-    """`text` plus `count` copies of rows of `source` (default: text) with new dossier codes and
-    the given cells replaced."""
+    """`text` plus copies of the first `count` rows of `source` (default: text) with `cells`
+    replaced and, when `code_column` is given, new codes `LOI-<tag>-<n>` so keys stay unique."""
     rows = (
         (text if source is None else source)
         .head(count)
-        .with_columns(
-            dossier_code=pl.format(
-                "LOI-{}-{}", pl.lit(tag), pl.int_range(pl.len()).cast(pl.String)
-            ),
-            **{k: pl.lit(v) for k, v in values.items()},
-        )
+        .with_columns(**{k: pl.lit(v) for k, v in cells.items()})
     )
+    if code_column:
+        rows = rows.with_columns(
+            pl.format("LOI-{}-{}", pl.lit(tag), pl.int_range(pl.len())).alias(code_column)
+        )
     return pl.concat([text, rows])
 
 

@@ -115,6 +115,7 @@ def write_xlsx(
     title_rows: list[str],
     units_row: bool,
     sheet: str = "Sheet1",
+    merge_titles: bool = False,
 ) -> None:
     """Title rows, the header, an optional units row '(1) (2) …', then the data."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -122,7 +123,10 @@ def write_xlsx(
         ws = book.add_worksheet(sheet)
         bold = book.add_format({"bold": True})
         for number, title in enumerate(title_rows):
-            ws.write_string(number, 0, title, bold)
+            if merge_titles:  # titles centred over the table, as people format report headers
+                ws.merge_range(number, 0, number, frame.width - 1, title, bold)
+            else:
+                ws.write_string(number, 0, title, bold)
         row = len(title_rows) + 1
         ws.write_row(row, 0, frame.columns, bold)
         row += 1
