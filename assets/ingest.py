@@ -17,7 +17,40 @@ def check_names(source: str) -> dict[str, str]:
         "readable": f"staging_{source}_readable",
         "conservation": f"staging_{source}_conservation",
         "quarantine_rate": f"staging_{source}_quarantine_rate",
+        "totals": f"staging_{source}_totals_reconciled",
     }
+
+
+def _check_specs(spec: SourceSpec, key: str) -> list[dg.AssetCheckSpec]:
+    names = check_names(spec.name)
+    checks = [
+        dg.AssetCheckSpec(
+            names["readable"],
+            asset=key,
+            blocking=True,
+            description="Every delivery can be read and has the required columns.",
+        ),
+        dg.AssetCheckSpec(
+            names["conservation"],
+            asset=key,
+            blocking=True,
+            description="Rows read = rows loaded + quarantined + duplicates, per file.",
+        ),
+        dg.AssetCheckSpec(
+            names["quarantine_rate"],
+            asset=key,
+            description="Share of rows quarantined per file stays under the threshold.",
+        ),
+    ]
+    if spec.totals_columns:
+        checks.append(
+            dg.AssetCheckSpec(
+                names["totals"],
+                asset=key,
+                description="Each file's 'Tổng cộng' row equals the sum of its data rows.",
+            )
+        )
+    return checks
 
 
 def _files_table(outcome: PartitionOutcome) -> dg.MarkdownMetadataValue:
@@ -69,25 +102,7 @@ def make_staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         group_name=spec.name,
         kinds={"polars", "parquet"},
         partitions_def=partitions_for(spec),
-        check_specs=[
-            dg.AssetCheckSpec(
-                names["readable"],
-                asset=key,
-                blocking=True,
-                description="Every delivery can be read and has the required columns.",
-            ),
-            dg.AssetCheckSpec(
-                names["conservation"],
-                asset=key,
-                blocking=True,
-                description="Rows read = rows loaded + quarantined + duplicates, per file.",
-            ),
-            dg.AssetCheckSpec(
-                names["quarantine_rate"],
-                asset=key,
-                description="Share of rows quarantined per file stays under the threshold.",
-            ),
-        ],
+        check_specs=_check_specs(spec, key),
     )
     def staging(context: dg.AssetExecutionContext, danvan: DanvanResource):
         period = context.partition_key
@@ -132,6 +147,19 @@ def make_staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                 "sample_reasons": dg.MetadataValue.json(outcome.quarantine_sample),
             },
         )
+        if spec.totals_columns:
+            mismatched = [f for f in outcome.files if f.totals_reconciled is False]
+            yield dg.AssetCheckResult(
+                check_name=names["totals"],
+                passed=not mismatched,
+                severity=dg.AssetCheckSeverity.WARN,
+                metadata={
+                    "mismatches": dg.MetadataValue.json(
+                        {f.source_file: f.totals_message for f in mismatched}
+                    ),
+                    "files_checked": sum(f.totals_reconciled is not None for f in outcome.files),
+                },
+            )
         if rejected or broken:
             problems = [f"{f.source_file}: {f.message}" for f in rejected] + broken
             raise dg.Failure(

@@ -38,3 +38,12 @@ def calendar() -> pl.DataFrame:
         .with_columns(working_day_index=pl.col("is_working_day").cast(pl.Int32).cum_sum())
         .select("date", "is_working_day", "holiday_name", "working_day_index")
     )
+
+
+def add_working_days(days: pl.DataFrame, start: dt.date, count: int) -> dt.date:
+    """The `count`-th working day after `start` (the same rule as the SQL macro
+    `add_working_days` in the warehouse): Tết, public holidays and weekends are skipped,
+    official working Saturdays count."""
+    index = days.filter(pl.col("date") == start)["working_day_index"].item()
+    target = days.filter(pl.col("is_working_day") & (pl.col("working_day_index") == index + count))
+    return target["date"].min()
