@@ -247,3 +247,30 @@ def test_cli_run_exits_non_zero_with_a_readable_message(tmp_path):
     assert done.returncode == 1
     assert "ho_so_2024-02.csv: no header row found" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_the_welfare_totals_check_warns_naming_file_and_both_sums(tmp_path):
+    from schemas.welfare import SPEC as WELFARE
+    from tests.test_sources import activity
+
+    path = tmp_path / "landing/welfare/an_sinh_HND_2024-Q1.csv"
+    write_csv(path, [activity()], WELFARE)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('Tổng cộng,,,,,100,"41.000.000",\n')
+    result = dg.materialize(
+        ALL_ASSETS,
+        selection=["staging_welfare"],
+        partition_key="2024-Q1",
+        resources={
+            "danvan": DanvanResource(
+                landing_dir=str(tmp_path / "landing"), data_dir=str(tmp_path / "data")
+            )
+        },
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    assert result.success  # reported, not blocking: the data rows still load
+    check = _checks(result)["staging_welfare_totals_reconciled"]
+    assert check.passed is False and check.severity == dg.AssetCheckSeverity.WARN
+    message = check.metadata["mismatches"].value["welfare/an_sinh_HND_2024-Q1.csv"]
+    assert "says 41,000,000, the data rows sum to 40,000,000" in message

@@ -40,7 +40,7 @@ TABLES: tuple[Table, ...] = (
     Table("fact_mobilization_model", ("staging_models",), "models"),
     Table("quarantine", STAGING, "quality"),
     Table("load_audit", STAGING, "quality"),
-    Table("mart_dossier_monthly", ("fact_dossier",), "dossiers"),
+    Table("mart_dossier_monthly", ("fact_dossier", "bridge_admin_unit_2025"), "dossiers"),
     Table(
         "mart_procedure_publication",
         ("procedure_snapshot", "fact_dossier", "dim_calendar"),

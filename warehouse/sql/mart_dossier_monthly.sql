@@ -28,7 +28,8 @@ events as (
         and (not f.is_finished or f.finished_at >= m.month_end)
         and m.month_end <= date_trunc('month', f.exported_at) + interval 1 month
     where f.is_received
-)
+),
+monthly as (
 select
     strftime(month_start, '%Y-%m') as period,
     level,
@@ -64,6 +65,13 @@ select
     avg(processing_days) filter (kind = 'finished') as avg_processing_days
 from events
 group by all
+),
+bridged as (
+    select m.*, b.new_code as admin_unit_code_2025
+    from monthly m
+    left join bridge_admin_unit_2025 b on b.old_code = m.admin_unit_code and b.is_primary
+)
+select * from bridged
 order by period, level, agency_code, admin_unit_code, procedure_field;
 
 comment on table mart_dossier_monthly is 'Chỉ tiêu hồ sơ TTHC theo tháng (INDICATORS §A) — dossier indicators per month × level × agency × unit × procedure field';
@@ -96,3 +104,4 @@ comment on column mart_dossier_monthly.online_payment_rate is 'Tỷ lệ thanh t
 comment on column mart_dossier_monthly.rated_not_satisfied is 'Hồ sơ kết thúc bị đánh giá Không hài lòng — finished dossiers rated not satisfied';
 comment on column mart_dossier_monthly.satisfaction_766 is 'Mức độ hài lòng (QĐ 766) = 1 − (trễ hạn + quá hạn + không hài lòng) ÷ (kết thúc + đang giải quyết) — satisfaction';
 comment on column mart_dossier_monthly.avg_processing_days is 'Số ngày xử lý bình quân (lịch) của hồ sơ kết thúc — average processing days';
+comment on column mart_dossier_monthly.admin_unit_code_2025 is 'Mã xã mới từ 01/7/2025 (qua bảng chuyển đổi, đơn vị chính) — 2025 commune code through the bridge';
