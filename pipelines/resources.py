@@ -16,6 +16,7 @@ class DanvanResource(dg.ConfigurableResource):
     landing_dir: str
     data_dir: str
     quarantine_warn_rate: float = 0.05
+    index_766_config: str = ""  # empty: DANVAN_INDEX_766_CONFIG, else the project's YAML
 
     @property
     def landing(self) -> Path:
@@ -27,7 +28,9 @@ class DanvanResource(dg.ConfigurableResource):
 
     @property
     def warehouse(self) -> Warehouse:
-        return Warehouse(self.paths, self.landing)
+        return Warehouse(
+            self.paths, self.landing, Path(self.index_766_config) if self.index_766_config else None
+        )
 
     def discover(self) -> tuple[list[Delivery], list[Unmatched]]:
         return discover(self.landing, SOURCES.values())

@@ -24,7 +24,7 @@ import polars as pl
 
 from schemas.landing import discover
 from schemas.registry import SOURCES
-from warehouse import calendar, reference
+from warehouse import calendar, index_766, reference
 from warehouse.ingest import QUARANTINE_SCHEMA, sha256_of
 from warehouse.paths import DataPaths
 
@@ -40,9 +40,10 @@ def _sql_path(path: Path) -> str:
 
 
 class Warehouse:
-    def __init__(self, paths: DataPaths, landing: Path):
+    def __init__(self, paths: DataPaths, landing: Path, index_766_config: Path | None = None):
         self.paths = paths
         self.landing = landing
+        self.index_766_config = index_766_config
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -75,6 +76,9 @@ class Warehouse:
         _temp_table(con, "ref_admin_unit_changes", reference.admin_unit_changes())
         _temp_table(con, "ref_agencies", reference.agencies(self.landing))
         _temp_table(con, "ref_calendar", calendar.calendar())
+        indicators, bands = index_766.load(self.index_766_config)
+        _temp_table(con, "ref_766_indicators", indicators)
+        _temp_table(con, "ref_766_bands", bands)
 
     def run(self, con: duckdb.DuckDBPyConnection, name: str) -> None:
         """Run one model file (one table, with its comments)."""

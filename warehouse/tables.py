@@ -53,6 +53,17 @@ TABLES: tuple[Table, ...] = (
     Table("mart_welfare_yearly", ("fact_welfare_activity",), "welfare"),
     Table("mart_models_yearly", ("fact_mobilization_model",), "models"),
     Table(
+        "mart_service_index_766_detail",
+        (
+            "mart_dossier_monthly",
+            "mart_feedback_monthly",
+            "mart_procedure_publication",
+            "dim_agency",
+        ),
+        "service_index",
+    ),
+    Table("mart_service_index_766", ("mart_service_index_766_detail",), "service_index"),
+    Table(
         "mart_province_scorecard",
         (
             "fact_dossier",
@@ -62,6 +73,7 @@ TABLES: tuple[Table, ...] = (
             "fact_welfare_activity",
             "fact_feedback",
             "fact_mobilization_model",
+            "mart_service_index_766",
         ),
         "scorecard",
     ),

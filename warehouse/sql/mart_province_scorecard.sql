@@ -77,6 +77,13 @@ models as (
     from fact_mobilization_model
     group by 1
 ),
+service_index as (
+    select cast(period as integer) as year,
+        case unit_type when 'province' then '' else '_provincial_centre' end as suffix,
+        total, points_assessable, rating
+    from mart_service_index_766
+    where period_type = 'year' and unit_type in ('province', 'provincial_centre')
+),
 indicators as (
     select year, 'dossiers_received' || suffix as indicator_code, received::double as value,
         null::double as numerator, null::double as denominator, 'hồ sơ' as unit,
@@ -168,6 +175,12 @@ indicators as (
     select year, 'models_recognised', recognised, null, null, 'mô hình',
         'Số mô hình được công nhận, nhân rộng', 'Models recognised or spread'
     from models
+    union all
+    select year, 'service_index_766' || suffix, total, total, points_assessable, 'điểm',
+        'Chỉ số phục vụ (QĐ 766), xếp loại ' || rating
+            || case suffix when '' then '' else ' (Trung tâm PVHCC tỉnh)' end,
+        'Decision 766 service index (of the assessable points)'
+    from service_index
 )
 select year, indicator_code, value, numerator, denominator, unit, name_vi, name_en
 from indicators
