@@ -1,12 +1,15 @@
 """One asset per warehouse table (warehouse/tables.py), each running its own SQL file in
-build.duckdb; all of them share the `build_duckdb` pool so only one writes at a time."""
+build.duckdb; all of them share the `build_duckdb` pool so only one writes at a time. The
+table's checks (warehouse/checks.py) run on the same connection right after the build."""
 
 import time
 
 import dagster as dg
 
+from assets.charts import extra_metadata
 from assets.metadata import column_schema, preview
 from pipelines.resources import DanvanResource
+from warehouse.checks import checks_for
 from warehouse.tables import TABLES, Table
 
 BUILD_POOL = "build_duckdb"
@@ -24,7 +27,25 @@ def table_metadata(con, table: str) -> dict:
         "dagster/column_schema": column_schema(columns),
         "dagster/table_name": table,
         "preview": preview(con.sql(f"select * from {table} limit 5").pl()),
+        **extra_metadata(con, table),
     }
+
+
+def _run_checks(con, table: Table):
+    failed_blocking = []
+    for check in checks_for(table.name):
+        violations = con.sql(check.violations_sql).pl()
+        passed = violations.height == 0
+        if not passed and check.blocking:
+            failed_blocking.append(f"{check.name}: {violations.height} violation(s)")
+        yield dg.AssetCheckResult(
+            check_name=check.name,
+            passed=passed,
+            severity=dg.AssetCheckSeverity.ERROR if check.blocking else dg.AssetCheckSeverity.WARN,
+            metadata={"violations": violations.height, "sample": preview(violations, rows=10)},
+        )
+    if failed_blocking:
+        raise dg.Failure(description=f"{table.name}: " + "; ".join(failed_blocking))
 
 
 def make_table_asset(table: Table) -> dg.AssetsDefinition:
@@ -35,16 +56,23 @@ def make_table_asset(table: Table) -> dg.AssetsDefinition:
         kinds={"duckdb", "sql"},
         deps=list(table.deps),
         pool=BUILD_POOL,
+        check_specs=[
+            dg.AssetCheckSpec(
+                c.name, asset=table.name, description=c.description, blocking=c.blocking
+            )
+            for c in checks_for(table.name)
+        ],
     )
-    def build(context: dg.AssetExecutionContext, danvan: DanvanResource) -> dg.MaterializeResult:
+    def build(context: dg.AssetExecutionContext, danvan: DanvanResource):
         warehouse = danvan.warehouse
         started = time.perf_counter()
         with warehouse.connect() as con:
             warehouse.run(con, table.name)
             metadata = table_metadata(con, table.name)
+            yield from _run_checks(con, table)
         seconds = round(time.perf_counter() - started, 2)
         context.log.info(f"{table.name}: {metadata['dagster/row_count']} rows in {seconds} s")
-        return dg.MaterializeResult(metadata={**metadata, "seconds": seconds})
+        yield dg.MaterializeResult(metadata={**metadata, "seconds": seconds})
 
     return build
 

@@ -36,6 +36,9 @@ def items(rng: np.random.Generator, year: int) -> pl.DataFrame:
     )
     reaction = np.array(["", "Hài lòng", "Không hài lòng"])[rng.choice(3, n, p=[0.55, 0.4, 0.05])]
     open_ = status == IN_PROGRESS
+    # a fifth of the items concern provincial departments (H60.01–H60.17)
+    provincial = rng.random(n) < 0.2
+    departments = np.char.add("H60.", np.char.zfill(rng.integers(1, 18, n).astype(str), 2))
     return (
         pl.DataFrame(
             {
@@ -45,8 +48,10 @@ def items(rng: np.random.Generator, year: int) -> pl.DataFrame:
                     rng.choice(len(CHANNELS), n, p=[0.3, 0.25, 0.2, 0.15, 0.05, 0.05])
                 ],
                 "field": np.array(FIELDS)[rng.integers(0, len(FIELDS), n)],
-                "agency_code": ("H60." + places["code"]).to_numpy(),
-                "admin_unit_code": places["code"].to_numpy(),
+                "agency_code": np.where(
+                    provincial, departments, ("H60." + places["code"]).to_numpy()
+                ),
+                "admin_unit_code": np.where(provincial, "60", places["code"].to_numpy()),
                 "due_at": due.astype("datetime64[us]"),
                 "handled_at": np.where(open_, np.datetime64("NaT"), handled).astype(
                     "datetime64[us]"

@@ -1,0 +1,67 @@
+"""Extra UI metadata for the headline tables: the scorecard as a markdown table and the 766
+group scores as a chart image (PNG embedded in markdown, so it shows offline)."""
+
+import base64
+import io
+
+import dagster as dg
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+GROUPS = {
+    "group_1_publicity": ("Công khai", 18),
+    "group_2_progress": ("Tiến độ", 20),
+    "group_3_digitisation": ("Số hóa", 22),
+    "group_4_online": ("Trực tuyến", 22),
+    "group_5_satisfaction": ("Hài lòng", 18),
+}
+
+
+def scorecard_markdown(con) -> dict:
+    rows = con.sql(
+        "select year, indicator_code, name_vi, value, unit from mart_province_scorecard "
+        "where year = (select max(year) from mart_province_scorecard where indicator_code "
+        "= 'gifts_given') order by indicator_code"
+    ).fetchall()
+    if not rows:
+        return {}
+    lines = ["| indicator | tên chỉ tiêu | value |", "|---|---|---|"]
+    for _, code, name, value, unit in rows:
+        shown = "—" if value is None else (f"{value:.2%}" if unit == "tỷ lệ" else f"{value:,.0f}")
+        lines.append(f"| {code} | {name} | {shown} |")
+    return {"scorecard": dg.MetadataValue.md(f"**{rows[0][0]}**\n\n" + "\n".join(lines))}
+
+
+def index_chart(con) -> dict:
+    found = con.sql(
+        "select period, " + ", ".join(GROUPS) + ", total, rating from mart_service_index_766 "
+        "where period_type = 'year' and unit_type = 'province' order by points_assessable desc, "
+        "period desc limit 1"
+    ).fetchall()
+    if not found:
+        return {}
+    period, *scores, total, rating = found[0]
+    figure, axis = plt.subplots(figsize=(6, 2.6), dpi=90)
+    labels = [label for label, _ in GROUPS.values()]
+    axis.barh(labels, [m for _, m in GROUPS.values()], color="#dddddd", label="tối đa")
+    axis.barh(labels, [s or 0 for s in scores], color="#c0392b", label="đạt")
+    axis.invert_yaxis()
+    axis.set_title(f"Chỉ số 766 toàn tỉnh {period}: {total:.1f} điểm ({rating})", fontsize=10)
+    axis.legend(loc="lower right", fontsize=8)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    plt.close(figure)
+    encoded = base64.b64encode(buffer.getvalue()).decode()
+    return {
+        "group_scores": dg.MetadataValue.md(f"![766 group scores](data:image/png;base64,{encoded})")
+    }
+
+
+EXTRA = {"mart_province_scorecard": scorecard_markdown, "mart_service_index_766": index_chart}
+
+
+def extra_metadata(con, table: str) -> dict:
+    return EXTRA[table](con) if table in EXTRA else {}

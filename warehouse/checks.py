@@ -1,0 +1,92 @@
+"""Data checks on built tables: each is a query that returns the rows breaking a rule, so a
+check passes when it returns nothing. Dagster runs them as asset checks on the table."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TableCheck:
+    table: str
+    rule: str
+    description: str
+    violations_sql: str
+    blocking: bool = False
+
+    @property
+    def name(self) -> str:
+        return f"{self.table}_{self.rule}"
+
+
+TABLE_CHECKS: tuple[TableCheck, ...] = (
+    TableCheck(
+        "fact_dossier",
+        "unit_in_dimension",
+        "Every dossier's unit code is in dim_admin_unit and in force on its receipt date.",
+        """select f.dossier_code, f.admin_unit_code, f.received_at from fact_dossier f
+        where not exists (select 1 from dim_admin_unit d where d.code = f.admin_unit_code
+            and cast(f.received_at as date) between d.valid_from and d.valid_to)""",
+        blocking=True,
+    ),
+    TableCheck(
+        "fact_dossier",
+        "agency_in_dimension",
+        "Dossiers whose agency is not in dim_agency (kept and flagged agency_known = false).",
+        "select agency_code, count(*) as dossiers from fact_dossier "
+        "where not agency_known group by 1",
+    ),
+    TableCheck(
+        "fact_dossier",
+        "procedure_in_catalogue",
+        "Dossiers whose procedure is not in the catalogue (kept, procedure_known = false).",
+        "select procedure_code, count(*) as dossiers from fact_dossier "
+        "where not procedure_known group by 1",
+    ),
+    TableCheck(
+        "fact_feedback",
+        "agency_in_dimension",
+        "Feedback items whose agency is not in dim_agency (kept, agency_known = false).",
+        "select agency_code, count(*) as items from fact_feedback "
+        "where not agency_known group by 1",
+    ),
+    TableCheck(
+        "fact_welfare_activity",
+        "district_in_dimension",
+        "Every welfare row's district is a unit of dim_admin_unit in force on its date.",
+        """select f.org_code, f.district_code, f.activity_date from fact_welfare_activity f
+        where not exists (select 1 from dim_admin_unit d where d.code = f.district_code
+            and f.activity_date between d.valid_from and d.valid_to)""",
+        blocking=True,
+    ),
+    TableCheck(
+        "mart_province_scorecard",
+        "welfare_value_matches_facts",
+        "welfare_value_vnd equals the sum of fact_welfare_activity.value_vnd for the year.",
+        """select s.year, s.value, f.total from mart_province_scorecard s
+        join (select year, sum(value_vnd) as total from fact_welfare_activity group by 1) f
+            using (year)
+        where s.indicator_code = 'welfare_value_vnd' and abs(s.value - f.total) > 0.5""",
+    ),
+    TableCheck(
+        "mart_province_scorecard",
+        "dossiers_match_facts",
+        "dossiers_received equals the received dossiers of fact_dossier for the year.",
+        """select s.year, s.value, f.received from mart_province_scorecard s
+        join (select year(received_at) as year, count(*) as received from fact_dossier
+              where is_received group by 1) f using (year)
+        where s.indicator_code = 'dossiers_received' and s.value <> f.received""",
+    ),
+    TableCheck(
+        "mart_service_index_766",
+        "total_is_sum_of_groups",
+        "The 766 total equals the sum of its group scores and never exceeds the assessable points.",
+        """select * from mart_service_index_766
+        where abs(total - (coalesce(group_1_publicity, 0) + coalesce(group_2_progress, 0)
+            + coalesce(group_3_digitisation, 0) + coalesce(group_4_online, 0)
+            + coalesce(group_5_satisfaction, 0))) > 1e-9
+            or total > points_assessable + 1e-9 or points_assessable > 100""",
+    ),
+)
+
+
+def checks_for(table: str) -> tuple[TableCheck, ...]:
+    return tuple(c for c in TABLE_CHECKS if c.table == table)
