@@ -50,7 +50,12 @@ period_bounds as (
         period_type,
         period,
         max(month) as last_month,
-        max(last_day(cast(month || '-01' as date))) as period_end
+        case period_type
+            when 'month' then last_day(cast(period || '-01' as date))
+            when 'quarter' then last_day(make_date(
+                cast(left(period, 4) as integer), cast(right(period, 1) as integer) * 3, 1))
+            else make_date(cast(period as integer), 12, 31)
+        end as period_end
     from periods
     group by all
 ),
@@ -153,7 +158,10 @@ select
     r.numerator / nullif(r.denominator, 0) as rate,
     i.threshold,
     i.points_max,
-    least(r.numerator / nullif(r.denominator, 0) / i.threshold, 1) * i.points_max as points,
+    -- least() skips NULLs: a rate that cannot be computed must not earn the full points
+    case when nullif(r.denominator, 0) is not null
+        then least(r.numerator / r.denominator / i.threshold, 1) * i.points_max
+    end as points,
     i.confirmed
 from ratios r
 join ref_766_indicators i using (indicator_code)
