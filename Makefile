@@ -25,7 +25,7 @@ test: lint
 	GX_ANALYTICS_ENABLED=false $(BIN)/pytest -q
 
 ui: install
-	mkdir -p .dagster
+	mkdir -p .dagster && cp dagster.yaml .dagster/dagster.yaml
 	DAGSTER_HOME=$(CURDIR)/.dagster $(BIN)/dagster dev -w workspace.yaml
 
 clean:

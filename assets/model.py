@@ -2,6 +2,7 @@
 build.duckdb; all of them share the `build_duckdb` pool so only one writes at a time. The
 table's checks (warehouse/checks.py) run on the same connection right after the build."""
 
+import datetime as dt
 import time
 
 import dagster as dg
@@ -13,6 +14,10 @@ from warehouse.checks import checks_for
 from warehouse.tables import TABLES, Table
 
 BUILD_POOL = "build_duckdb"
+# the nightly refresh publishes every day: a table older than that is stale in the UI
+PUBLISHED_FRESHNESS = dg.FreshnessPolicy.time_window(
+    fail_window=dt.timedelta(hours=50), warn_window=dt.timedelta(hours=26)
+)
 
 
 def table_metadata(con, table: str) -> dict:
@@ -56,6 +61,7 @@ def make_table_asset(table: Table) -> dg.AssetsDefinition:
         kinds={"duckdb", "sql"},
         deps=list(table.deps),
         pool=BUILD_POOL,
+        freshness_policy=PUBLISHED_FRESHNESS,
         check_specs=[
             dg.AssetCheckSpec(
                 c.name, asset=table.name, description=c.description, blocking=c.blocking

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from assets.model import BUILD_POOL
+from assets.model import BUILD_POOL, PUBLISHED_FRESHNESS
 from pipelines.resources import DanvanResource
 from warehouse.tables import TABLE_NAMES
 
@@ -17,6 +17,7 @@ from warehouse.tables import TABLE_NAMES
     kinds={"duckdb"},
     deps=list(TABLE_NAMES),
     pool=BUILD_POOL,
+    freshness_policy=PUBLISHED_FRESHNESS,
 )
 def reporting_db(context: dg.AssetExecutionContext, danvan: DanvanResource) -> dg.MaterializeResult:
     target = danvan.warehouse.publish(context.run_id)

@@ -5,15 +5,21 @@ import dagster as dg
 from assets.ingest import STAGING_ASSETS
 from assets.model import TABLE_ASSETS
 from assets.publish import reporting_db
+from assets.quality import published_table_suites
 from pipelines.resources import DanvanResource
+from pipelines.schedules import nightly_refresh, refresh_warehouse
+from pipelines.sensors import landing_sensor
 from pipelines.settings import Settings
 
-ALL_ASSETS = [*STAGING_ASSETS, *TABLE_ASSETS, reporting_db]
+ALL_ASSETS = [*STAGING_ASSETS, *TABLE_ASSETS, reporting_db, published_table_suites]
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=ALL_ASSETS,
+        jobs=[refresh_warehouse],
+        schedules=[nightly_refresh],
+        sensors=[landing_sensor],
         resources={
             "danvan": DanvanResource(
                 landing_dir=str(settings.landing_dir), data_dir=str(settings.data_dir)

@@ -16,6 +16,7 @@ class DanvanResource(dg.ConfigurableResource):
     landing_dir: str
     data_dir: str
     quarantine_warn_rate: float = 0.05
+    min_file_age_seconds: float = 30.0  # the sensor leaves younger files for the next tick
     index_766_config: str = ""  # empty: DANVAN_INDEX_766_CONFIG, else the project's YAML
 
     @property

@@ -33,6 +33,7 @@ class RunSummary:
     rows_quarantined: int = 0
     rows_duplicate: int = 0
     failures: list[str] = field(default_factory=list)
+    failed_checks: list[str] = field(default_factory=list)  # warnings: the run still publishes
     published: str | None = None
     seconds: float = 0.0
 
@@ -133,6 +134,12 @@ def _model_and_publish(resources, instance, summary: RunSummary, echo) -> None:
             echo(f"  {materialization.asset_key.to_user_string()}: {rows.value:,} rows")
     for _, message in _failure_messages(result):
         summary.failures.append(message)
+    evaluations = result.get_asset_check_evaluations()
+    failed = [e.check_name for e in evaluations if not e.passed]
+    echo(f"[checks] {len(evaluations) - len(failed)} passed, {len(failed)} failed")
+    summary.failed_checks = failed
+    for name in failed:
+        echo(f"  ! check {name} failed (see the Dagster UI or data/gx/index.html)")
     if result.success:
         summary.published = str(resources["danvan"].paths.reporting_db)
     status = "done" if result.success else "FAILED"
@@ -158,6 +165,8 @@ def format_summary(summary: RunSummary) -> str:
         f"published: {summary.published or 'nothing (see errors above)'}",
         f"time: {summary.seconds:.1f} s",
     ]
+    if summary.failed_checks:
+        lines.append("failed checks: " + ", ".join(summary.failed_checks))
     if summary.failures:
         lines.append("errors:")
         lines.extend(f"  - {f}" for f in summary.failures)

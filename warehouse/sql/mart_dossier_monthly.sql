@@ -60,8 +60,9 @@ select
         as paid_online,
     paid_online / nullif(received_with_fee, 0) as online_payment_rate,
     count(*) filter (kind = 'finished' and rating = 'Không hài lòng') as rated_not_satisfied,
-    1 - (finished_late + in_progress_overdue + rated_not_satisfied)
-        / nullif(finished + in_progress, 0) as satisfaction_766,
+    -- a late dossier may also be rated badly: never below 0
+    greatest(1 - (finished_late + in_progress_overdue + rated_not_satisfied)
+        / nullif(finished + in_progress, 0), 0) as satisfaction_766,
     avg(processing_days) filter (kind = 'finished') as avg_processing_days
 from events
 group by all

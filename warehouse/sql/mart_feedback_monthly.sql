@@ -38,7 +38,7 @@ select
     count(*) filter (kind = 'received' and repeat_complaint) as repeat_complaints,
     count(*) filter (kind = 'open') as open_at_end,
     count(*) filter (kind = 'open' and overdue) as overdue_open,
-    1 - (not_satisfied + repeat_complaints + overdue_open) / nullif(received, 0)
+    greatest(1 - (not_satisfied + repeat_complaints + overdue_open) / nullif(received, 0), 0)
         as feedback_satisfaction
 from events
 group by all

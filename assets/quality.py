@@ -1,0 +1,50 @@
+"""Great Expectations suites (warehouse/expectations.py) as asset checks on the published
+tables: they read reporting.duckdb after the publish, report every expectation in the check's
+metadata and write an HTML validation page to <data>/gx/index.html."""
+
+import dagster as dg
+import duckdb
+
+from pipelines.resources import DanvanResource
+from warehouse.expectations import SUITES, validate_table, write_report
+
+
+def check_name(table: str) -> str:
+    return f"{table}_gx_suite"
+
+
+@dg.multi_asset_check(
+    specs=[
+        dg.AssetCheckSpec(
+            check_name(table),
+            asset=table,
+            additional_deps=["reporting_db"],
+            description=f"Great Expectations suite on the published {table}: keys not null, "
+            "grain unique, values in range and in their allowed sets, row count bounds.",
+        )
+        for table in SUITES
+    ],
+    can_subset=True,
+)
+def published_table_suites(context: dg.AssetCheckExecutionContext, danvan: DanvanResource):
+    selected = {key.name for key in context.selected_asset_check_keys}
+    tables = [t for t in SUITES if check_name(t) in selected]
+    con = duckdb.connect(str(danvan.paths.reporting_db), read_only=True)
+    try:
+        results = [validate_table(t, con.sql(f"select * from {t}").df()) for t in tables]
+    finally:
+        con.close()
+    report = write_report(results, danvan.paths.root / "gx" / "index.html")
+    for result in results:
+        yield dg.AssetCheckResult(
+            asset_key=result.table,
+            check_name=check_name(result.table),
+            passed=result.success,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={
+                "expectations": len(result.expectations),
+                "failed": dg.MetadataValue.json(result.failed),
+                "results": dg.MetadataValue.json(result.expectations),
+                "report": dg.MetadataValue.path(str(report)),
+            },
+        )

@@ -1,0 +1,19 @@
+"""The nightly refresh: rebuild every table from staging and publish."""
+
+import dagster as dg
+
+from warehouse.tables import TABLE_NAMES
+
+refresh_warehouse = dg.define_asset_job(
+    name="refresh_warehouse",
+    selection=dg.AssetSelection.assets(*TABLE_NAMES, "reporting_db"),
+    description="Rebuild every table of build.duckdb from staging, run the checks, publish.",
+)
+
+nightly_refresh = dg.ScheduleDefinition(
+    name="nightly_refresh",
+    job=refresh_warehouse,
+    cron_schedule="0 2 * * *",
+    execution_timezone="Asia/Ho_Chi_Minh",
+    description="Every night at 02:00 (Vietnam time) the marts are refreshed and published.",
+)

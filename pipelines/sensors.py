@@ -1,0 +1,90 @@
+"""The landing-folder sensor: a new or changed file (by content hash) triggers a run of exactly
+its source × period, once the file has stopped changing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+
+import dagster as dg
+
+from assets.partitions import dynamic_name, partitions_for
+from pipelines.resources import DanvanResource
+from schemas.registry import SOURCES
+from warehouse.ingest import sha256_of
+
+
+def _valid_periods(spec, instance) -> set[str]:
+    return set(partitions_for(spec).get_partition_keys(dynamic_partitions_store=instance))
+
+
+@dg.sensor(
+    name="landing_sensor",
+    description="Watches the landing folder; launches the ingest of each new or changed file's "
+    "source and period once the file is stable; warns about files that fit no source.",
+    asset_selection=[f"staging_{name}" for name in SOURCES],
+    minimum_interval_seconds=60,
+)
+def landing_sensor(context: dg.SensorEvaluationContext, danvan: DanvanResource):
+    cursor = json.loads(context.cursor) if context.cursor else {}
+    seen: dict[str, list] = cursor.get("seen", {})  # file → [size, mtime, sha or None]
+    requested: dict[str, str] = cursor.get("requested", {})  # file → sha last launched
+    warned: list[str] = cursor.get("warned", [])
+    deliveries, unmatched = danvan.discover()
+    for item in unmatched:
+        name = item.path.relative_to(danvan.landing).as_posix()
+        if name not in warned:
+            context.log.warning(f"{name}: {item.reason}; not loaded (listed in load_audit)")
+            warned.append(name)
+    now = time.time()
+    changed: dict[tuple[str, str], list[str]] = {}
+    waiting = []
+    for delivery in deliveries:
+        name = delivery.path.relative_to(danvan.landing).as_posix()
+        stat = delivery.path.stat()
+        previous = seen.get(name)
+        if previous is None or previous[:2] != [stat.st_size, stat.st_mtime]:
+            seen[name] = [stat.st_size, stat.st_mtime, None]  # new or still being copied
+            waiting.append(name)
+            continue
+        if now - stat.st_mtime < danvan.min_file_age_seconds:
+            waiting.append(name)
+            continue
+        sha = previous[2] or sha256_of(delivery.path)
+        seen[name][2] = sha
+        if requested.get(name) == sha:
+            continue  # the same content again: nothing to do
+        requested[name] = sha
+        changed.setdefault((delivery.source, delivery.period), []).append(sha)
+    run_requests, new_snapshots = [], {}
+    for (source, period), shas in sorted(changed.items()):
+        spec = SOURCES[source]
+        if spec.period_kind == "date":
+            new_snapshots.setdefault(dynamic_name(spec), []).append(period)
+        elif period not in _valid_periods(spec, context.instance):
+            context.log.warning(f"{source} {period}: period outside the supported range, skipped")
+            continue
+        digest = hashlib.sha256("".join(sorted(shas)).encode()).hexdigest()[:16]
+        run_requests.append(
+            dg.RunRequest(
+                run_key=f"{source}:{period}:{digest}",
+                asset_selection=[dg.AssetKey(f"staging_{source}")],
+                partition_key=period,
+                tags={"danvan/source": source, "danvan/period": period},
+            )
+        )
+    if waiting:
+        context.log.info(
+            f"waiting for {len(waiting)} file(s) to be stable: {', '.join(waiting[:5])}"
+        )
+    new_cursor = json.dumps({"seen": seen, "requested": requested, "warned": warned})
+    return dg.SensorResult(
+        run_requests=run_requests,
+        dynamic_partitions_requests=[
+            dg.AddDynamicPartitionsRequest(name, sorted(set(keys)))
+            for name, keys in new_snapshots.items()
+        ],
+        cursor=new_cursor,
+        skip_reason=None if run_requests else "no new or changed stable file",
+    )

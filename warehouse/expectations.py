@@ -1,0 +1,214 @@
+"""Great Expectations 1.x suites on the published tables, as code.
+
+Each suite checks not-null keys, the uniqueness of the table's grain, value ranges and allowed
+sets, and row-count bounds. `validate_tables` runs them on frames read from the published file
+(GX over DuckDB through SQLAlchemy is broken with duckdb 2: pandas frames are the way in) and
+returns one result per table with a result per expectation; `write_report` renders them as a
+self-contained HTML page under the data folder.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+import great_expectations as gx  # noqa: E402
+import great_expectations.expectations as gxe  # noqa: E402
+
+LEVELS = ["Tỉnh", "Huyện", "Xã"]
+MAX_ROWS = 100_000_000
+
+
+def _not_null(*columns):
+    return [gxe.ExpectColumnValuesToNotBeNull(column=c) for c in columns]
+
+
+def _unique(*columns):
+    if len(columns) == 1:
+        return [gxe.ExpectColumnValuesToBeUnique(column=columns[0])]
+    return [gxe.ExpectCompoundColumnsToBeUnique(column_list=list(columns))]
+
+
+def _share(*columns, low=0.0, high=1.0):
+    return [
+        gxe.ExpectColumnValuesToBeBetween(column=c, min_value=low, max_value=high) for c in columns
+    ]
+
+
+def _rows(low=1, high=MAX_ROWS):
+    return [gxe.ExpectTableRowCountToBeBetween(min_value=low, max_value=high)]
+
+
+def _in(column, values):
+    return [gxe.ExpectColumnValuesToBeInSet(column=column, value_set=list(values))]
+
+
+SUITES: dict[str, list] = {
+    "fact_dossier": [
+        *_rows(),
+        *_not_null(
+            "dossier_code",
+            "procedure_code",
+            "agency_code",
+            "admin_unit_code",
+            "level",
+            "channel",
+            "received_at",
+            "due_at",
+            "status_code",
+            "period",
+        ),
+        *_unique("dossier_code"),
+        *_in("level", LEVELS),
+        *_in("channel", [1, 2, 3]),
+        *_share("status_code", low=1, high=10),
+        *_in("timeliness", ["early", "on_time", "late", "in_progress", "overdue"]),
+        *_share("processing_days", low=0, high=3650),
+    ],
+    "mart_dossier_monthly": [
+        *_rows(),
+        *_not_null("period", "level", "agency_code", "admin_unit_code", "procedure_field"),
+        *_unique("period", "level", "agency_code", "admin_unit_code", "procedure_field"),
+        *_share(
+            "online_share",
+            "on_time_rate",
+            "rate_766_progress",
+            "input_digitization_rate",
+            "e_result_rate",
+            "online_payment_rate",
+            "satisfaction_766",
+        ),
+    ],
+    "mart_procedure_publication": [
+        *_rows(),
+        *_unique("snapshot_date"),
+        *_share(
+            "published_share",
+            "published_on_time_share",
+            "decision_on_time_share",
+            "complete_share",
+            "online_share",
+            "full_online_share",
+            "online_used_share",
+        ),
+    ],
+    "mart_engagement_yearly": [
+        *_rows(),
+        *_unique("year", "grain", "level", "admin_unit_code"),
+        *_in("grain", ["unit", "level", "province"]),
+        *_share("periodic_reception_rate", "opinions_resolved_share", "replied_in_time_share"),
+    ],
+    "mart_feedback_monthly": [
+        *_rows(),
+        *_unique("period", "agency_code"),
+        *_share("handled_on_time_share", "feedback_satisfaction"),
+    ],
+    "mart_welfare_yearly": [
+        *_rows(),
+        *_unique("year", "org_code", "district_code", "support_type"),
+        *_in("org_code", ["MTTQ", "LDLD", "HLHPN", "HND", "HCCB", "DTN"]),
+        *_in(
+            "support_type", ["Tặng quà", "Học bổng", "Xây mới nhà", "Sửa chữa nhà", "Hỗ trợ khác"]
+        ),
+        *_share("quantity", low=1, high=10_000_000),
+        *_share("value_vnd", low=0, high=1e13),
+    ],
+    "mart_models_yearly": [*_rows(), *_unique("year", "field", "level", "status")],
+    "mart_service_index_766": [
+        *_rows(),
+        *_unique("period_type", "period", "unit_type", "unit_code"),
+        *_in("period_type", ["month", "quarter", "year"]),
+        *_share("total", "points_assessable", low=0, high=100),
+        *_in("rating", ["Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu"]),
+    ],
+    "mart_service_index_766_detail": [
+        *_rows(),
+        *_unique("period_type", "period", "unit_type", "unit_code", "indicator_code"),
+        *_share("rate"),
+        *_share("points", low=0, high=100),
+    ],
+    "mart_province_scorecard": [
+        *_rows(),
+        *_not_null("year", "indicator_code", "name_vi", "name_en", "unit"),
+        *_unique("year", "indicator_code"),
+    ],
+}
+
+
+@dataclass
+class SuiteResult:
+    table: str
+    success: bool
+    expectations: list[dict]  # type, columns, success, observed, unexpected_count
+
+    @property
+    def failed(self) -> list[dict]:
+        return [e for e in self.expectations if not e["success"]]
+
+
+def validate_table(table: str, frame) -> SuiteResult:
+    """Run the table's suite on a pandas frame."""
+    context = gx.get_context(mode="ephemeral")
+    source = context.data_sources.add_pandas(name=f"{table}_source")
+    batch = source.add_dataframe_asset(name=table).add_batch_definition_whole_dataframe("all")
+    suite = context.suites.add(gx.ExpectationSuite(name=f"{table}_suite"))
+    for expectation in SUITES[table]:
+        suite.add_expectation(copy.deepcopy(expectation))  # a suite takes ownership (id)
+    validation = context.validation_definitions.add(
+        gx.ValidationDefinition(data=batch, suite=suite, name=f"{table}_validation")
+    )
+    result = validation.run(batch_parameters={"dataframe": frame})
+    rows = []
+    for item in result.results:
+        kwargs = item.expectation_config.kwargs
+        columns = kwargs.get("column") or ", ".join(kwargs.get("column_list", []))
+        details = item.result or {}
+        rows.append(
+            {
+                "expectation": item.expectation_config.type,
+                "columns": columns,
+                "success": bool(item.success),
+                "observed": str(details.get("observed_value", ""))[:80],
+                "unexpected_count": details.get("unexpected_count", 0) or 0,
+            }
+        )
+    return SuiteResult(table, bool(result.success), rows)
+
+
+def write_report(results: list[SuiteResult], target: Path) -> Path:
+    """A self-contained HTML page of every suite and expectation (no CDN, views offline)."""
+    style = (
+        "body{font-family:sans-serif;margin:2em}td,th{padding:2px 8px;"
+        "border-bottom:1px solid #ddd}.ok{color:#1a7f37}.bad{color:#b42318;font-weight:bold}"
+    )
+    parts = [
+        "<!doctype html><meta charset='utf-8'><title>Kiểm định dữ liệu — GX validation</title>",
+        f"<style>{style}</style>",
+        "<h1>Kiểm định dữ liệu — Great Expectations validation of the published tables</h1>",
+    ]
+    for suite in results:
+        mark = (
+            "<span class='ok'>đạt / passed</span>"
+            if suite.success
+            else "<span class='bad'>không đạt / failed</span>"
+        )
+        parts.append(
+            f"<h2>{html.escape(suite.table)}: {mark}</h2><table><tr><th>expectation</th>"
+            "<th>columns</th><th>result</th><th>observed</th><th>unexpected</th></tr>"
+        )
+        for e in suite.expectations:
+            css = "ok" if e["success"] else "bad"
+            parts.append(
+                f"<tr><td>{html.escape(e['expectation'])}</td><td>{html.escape(e['columns'])}</td>"
+                f"<td class='{css}'>{'✓' if e['success'] else '✗'}</td>"
+                f"<td>{html.escape(e['observed'])}</td><td>{e['unexpected_count']}</td></tr>"
+            )
+        parts.append("</table>")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("\n".join(parts), encoding="utf-8")
+    return target
