@@ -53,12 +53,12 @@ def _check_specs(spec: SourceSpec, key: str) -> list[dg.AssetCheckSpec]:
     return checks
 
 
-def _files_table(outcome: PartitionOutcome) -> dg.MarkdownMetadataValue:
+def _files_table(files: list) -> dg.MarkdownMetadataValue:
     lines = [
         "| file | status | read | loaded | quarantined | duplicates | message |",
         "|---" * 7 + "|",
     ]
-    for f in outcome.files:
+    for f in files:
         lines.append(
             f"| {f.source_file} | {f.status} | {f.rows_read} | {f.rows_loaded} | "
             f"{f.rows_quarantined} | {f.rows_duplicate} | {f.message.replace('|', '/')} |"
@@ -88,8 +88,57 @@ def _conservation(resource: DanvanResource, spec: SourceSpec, outcome: Partition
     return broken
 
 
-def make_staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
+def _check_results(spec, danvan, outcomes, files, rejected, broken):
     names = check_names(spec.name)
+    yield dg.AssetCheckResult(
+        check_name=names["readable"],
+        passed=not rejected,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            "rejected_files": dg.MetadataValue.json(
+                [{"file": f.source_file, "reason": f.message} for f in rejected]
+            ),
+        },
+    )
+    yield dg.AssetCheckResult(
+        check_name=names["conservation"],
+        passed=not broken,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={"violations": dg.MetadataValue.json(broken), "files": _files_table(files)},
+    )
+    rates = {
+        f.source_file: round(f.rows_quarantined / f.rows_read, 4)
+        for f in files
+        if f.status == "loaded" and f.rows_read
+    }
+    yield dg.AssetCheckResult(
+        check_name=names["quarantine_rate"],
+        passed=max(rates.values(), default=0.0) <= danvan.quarantine_warn_rate,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "rate_by_file": dg.MetadataValue.json(rates),
+            "threshold": danvan.quarantine_warn_rate,
+            "sample_reasons": dg.MetadataValue.json(
+                [reason for o in outcomes for reason in o.quarantine_sample][:10]
+            ),
+        },
+    )
+    if spec.totals_columns:
+        mismatched = [f for f in files if f.totals_reconciled is False]
+        yield dg.AssetCheckResult(
+            check_name=names["totals"],
+            passed=not mismatched,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={
+                "mismatches": dg.MetadataValue.json(
+                    {f.source_file: f.totals_message for f in mismatched}
+                ),
+                "files_checked": sum(f.totals_reconciled is not None for f in files),
+            },
+        )
+
+
+def make_staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
     key = f"staging_{spec.name}"
 
     @dg.asset(
@@ -102,80 +151,47 @@ def make_staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         group_name=spec.name,
         kinds={"polars", "parquet"},
         partitions_def=partitions_for(spec),
+        # a backfill of a range of periods runs as one run (`--partition-range` needs it)
+        backfill_policy=dg.BackfillPolicy.single_run(),
         check_specs=_check_specs(spec, key),
     )
     def staging(context: dg.AssetExecutionContext, danvan: DanvanResource):
-        period = context.partition_key
         deliveries, _ = danvan.discover()
+        present = {d.period for d in deliveries if d.source == spec.name}
         ingest_context = IngestContext.standard(pii_key(), danvan.landing)
-        outcome = ingest_partition(spec, period, deliveries, ingest_context, danvan.paths)
-        context.log.info(
-            f"{spec.name} {period}: {outcome.rows_loaded} rows staged, "
-            f"{outcome.rows_quarantined} quarantined from {len(outcome.files)} file(s)"
-        )
-        rejected = outcome.rejected
-        yield dg.AssetCheckResult(
-            check_name=names["readable"],
-            passed=not rejected,
-            severity=dg.AssetCheckSeverity.ERROR,
-            metadata={
-                "rejected_files": dg.MetadataValue.json(
-                    [{"file": f.source_file, "reason": f.message} for f in rejected]
-                ),
-            },
-        )
-        broken = _conservation(danvan, spec, outcome)
-        yield dg.AssetCheckResult(
-            check_name=names["conservation"],
-            passed=not broken,
-            severity=dg.AssetCheckSeverity.ERROR,
-            metadata={"violations": dg.MetadataValue.json(broken), "files": _files_table(outcome)},
-        )
-        rates = {
-            f.source_file: round(f.rows_quarantined / f.rows_read, 4)
-            for f in outcome.files
-            if f.status == "loaded" and f.rows_read
-        }
-        worst = max(rates.values(), default=0.0)
-        yield dg.AssetCheckResult(
-            check_name=names["quarantine_rate"],
-            passed=worst <= danvan.quarantine_warn_rate,
-            severity=dg.AssetCheckSeverity.WARN,
-            metadata={
-                "rate_by_file": dg.MetadataValue.json(rates),
-                "threshold": danvan.quarantine_warn_rate,
-                "sample_reasons": dg.MetadataValue.json(outcome.quarantine_sample),
-            },
-        )
-        if spec.totals_columns:
-            mismatched = [f for f in outcome.files if f.totals_reconciled is False]
-            yield dg.AssetCheckResult(
-                check_name=names["totals"],
-                passed=not mismatched,
-                severity=dg.AssetCheckSeverity.WARN,
-                metadata={
-                    "mismatches": dg.MetadataValue.json(
-                        {f.source_file: f.totals_message for f in mismatched}
-                    ),
-                    "files_checked": sum(f.totals_reconciled is not None for f in outcome.files),
-                },
+        keys = context.partition_keys
+        outcomes: list[PartitionOutcome] = []
+        for period in keys:
+            if len(keys) > 1 and period not in present:
+                continue  # a range run leaves periods without files as they are
+            outcome = ingest_partition(spec, period, deliveries, ingest_context, danvan.paths)
+            outcomes.append(outcome)
+            context.log.info(
+                f"{spec.name} {period}: {outcome.rows_loaded} rows staged, "
+                f"{outcome.rows_quarantined} quarantined from {len(outcome.files)} file(s)"
             )
+        files = [f for o in outcomes for f in o.files]
+        rejected = [f for f in files if f.status == "rejected"]
+        broken = [problem for o in outcomes for problem in _conservation(danvan, spec, o)]
+        yield from _check_results(spec, danvan, outcomes, files, rejected, broken)
         if rejected or broken:
-            problems = [f"{f.source_file}: {f.message}" for f in rejected] + broken
+            problems = [f"{f.period}: {f.source_file}: {f.message}" for f in rejected] + broken
             raise dg.Failure(
-                description=f"{spec.name} {period}: " + " | ".join(problems),
+                description=f"{spec.name}: " + " | ".join(problems),
                 metadata={"kind": "rejected_file" if not broken else "conservation"},
             )
-        staged = pl.read_parquet(danvan.paths.staging(spec.name, period))
+        last = outcomes[-1].period if outcomes else keys[-1]
+        staged = pl.read_parquet(danvan.paths.staging(spec.name, last)) if outcomes else None
         yield dg.MaterializeResult(
             metadata={
-                "dagster/row_count": outcome.rows_loaded,
-                "rows_quarantined": outcome.rows_quarantined,
-                "files": _files_table(outcome),
+                "dagster/row_count": sum(o.rows_loaded for o in outcomes),
+                "rows_quarantined": sum(o.rows_quarantined for o in outcomes),
+                "periods_ingested": dg.MetadataValue.json([o.period for o in outcomes]),
+                "files": _files_table(files),
                 "dagster/column_schema": column_schema(
                     [(n, str(t), None) for n, t in spec.staging_schema().items()]
                 ),
-                "preview": preview(staged),
+                "preview": preview(staged) if staged is not None else "no files in the range",
             }
         )
 
