@@ -1,0 +1,97 @@
+"""Table checks and Great Expectations suites: they pass on good data and fail on bad data,
+saying what is wrong."""
+
+import duckdb
+import pandas as pd
+import pytest
+
+from tests import test_index_766
+from warehouse.checks import TABLE_CHECKS
+from warehouse.expectations import SUITES, validate_table, write_report
+
+
+@pytest.fixture(scope="module")
+def build_db(tmp_path_factory):
+    root = tmp_path_factory.mktemp("quality")
+    test_index_766._build(root).close()
+    return root / "data" / "build.duckdb"
+
+
+def _violations(con) -> dict[str, int]:
+    return {c.name: con.sql(c.violations_sql).pl().height for c in TABLE_CHECKS}
+
+
+def test_table_checks_pass_on_good_data(build_db):
+    con = duckdb.connect(str(build_db), read_only=True)
+    found = _violations(con)
+    con.close()
+    # the hand fixture uses known procedures and agencies only
+    assert found == {name: 0 for name in found}
+
+
+def test_table_checks_fail_on_bad_data(build_db, tmp_path):
+    copy = tmp_path / "broken.duckdb"
+    copy.write_bytes(build_db.read_bytes())
+    con = duckdb.connect(str(copy))
+    con.execute(
+        "update fact_dossier set admin_unit_code = '22939', "
+        "received_at = timestamp '2024-12-05 08:00' where dossier_code = 'D1'"
+    )
+    con.execute("update fact_dossier set agency_known = false where dossier_code = 'D2'")
+    con.execute(
+        "update mart_province_scorecard set value = value + 1 "
+        "where indicator_code in ('welfare_value_vnd', 'dossiers_received')"
+    )
+    con.execute("update mart_service_index_766 set total = total + 5 where unit_type = 'province'")
+    found = _violations(con)
+    con.close()
+    assert found["fact_dossier_unit_in_dimension"] == 1
+    assert found["fact_dossier_agency_in_dimension"] == 1
+    assert found["mart_province_scorecard_welfare_value_matches_facts"] == 1
+    assert found["mart_province_scorecard_dossiers_match_facts"] == 1
+    assert found["mart_service_index_766_total_is_sum_of_groups"] > 0
+
+
+def test_every_suite_passes_on_the_built_tables(build_db):
+    con = duckdb.connect(str(build_db), read_only=True)
+    results = [validate_table(t, con.sql(f"select * from {t}").df()) for t in SUITES]
+    con.close()
+    assert {r.table: r.failed for r in results} == {t: [] for t in SUITES}
+
+
+def test_a_broken_table_fails_its_suite_naming_the_expectations(tmp_path):
+    broken = pd.DataFrame(
+        {
+            "period_type": ["year", "year", "week"],
+            "period": ["2024", "2024", "2024"],
+            "unit_type": ["province"] * 3,
+            "unit_code": ["60"] * 3,
+            "total": [85.0, 150.0, 10.0],
+            "points_assessable": [100.0, 100.0, 100.0],
+            "rating": ["Tốt", "Siêu", "Yếu"],
+        }
+    )
+    result = validate_table("mart_service_index_766", broken)
+    assert not result.success
+    failed = {(e["expectation"], e["columns"]) for e in result.failed}
+    assert (
+        "expect_compound_columns_to_be_unique",
+        "period_type, period, unit_type, unit_code",
+    ) in failed
+    assert ("expect_column_values_to_be_between", "total") in failed
+    assert ("expect_column_values_to_be_in_set", "rating") in failed
+    assert ("expect_column_values_to_be_in_set", "period_type") in failed
+    page = write_report([result], tmp_path / "gx" / "index.html").read_text(encoding="utf-8")
+    assert "mart_service_index_766" in page and "không đạt / failed" in page and "✗" in page
+
+
+def test_empty_table_fails_the_row_count_bound():
+    result = validate_table(
+        "mart_models_yearly",
+        pd.DataFrame(
+            {"year": pd.Series([], dtype=int), "field": [], "level": [], "status": [], "models": []}
+        ),
+    )
+    assert ("expect_table_row_count_to_be_between", "") in {
+        (e["expectation"], e["columns"]) for e in result.failed
+    }
