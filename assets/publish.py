@@ -1,5 +1,7 @@
 """Publication: the finished build becomes reporting.duckdb, swapped in atomically."""
 
+import datetime as dt
+
 import dagster as dg
 
 from assets.model import BUILD_POOL, PUBLISHED_FRESHNESS
@@ -27,5 +29,44 @@ def reporting_db(context: dg.AssetExecutionContext, danvan: DanvanResource) -> d
             "path": dg.MetadataValue.path(str(target)),
             "tables": len(TABLE_NAMES) + 1,
             "size_bytes": target.stat().st_size,
+        }
+    )
+
+
+@dg.asset(
+    name="yearly_report",
+    description=(
+        "Báo cáo năm — the leadership's yearly report: one self-contained HTML file (charts "
+        "embedded, no internet needed), Vietnamese with an English toggle, for the latest year "
+        "of the scorecard. Written to <data>/reports/bao_cao_<year>.html."
+    ),
+    group_name="publish",
+    kinds={"html"},
+    deps=["reporting_db"],
+)
+def yearly_report(
+    context: dg.AssetExecutionContext, danvan: DanvanResource
+) -> dg.MaterializeResult:
+    import duckdb
+
+    from pipelines.report import write
+
+    con = duckdb.connect(str(danvan.paths.reporting_db), read_only=True)
+    try:
+        (year,) = con.sql(
+            "select max(year) from mart_province_scorecard where indicator_code = 'gifts_given'"
+        ).fetchall()[0]
+    finally:
+        con.close()
+    year = year or dt.date.today().year - 1
+    path = write(
+        danvan.paths.reporting_db, year, danvan.paths.root / "reports" / f"bao_cao_{year}.html"
+    )
+    context.log.info(f"wrote {path}")
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(path)),
+            "year": year,
+            "bytes": path.stat().st_size,
         }
     )

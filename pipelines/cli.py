@@ -53,6 +53,43 @@ def _scorecard(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dictionary(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from warehouse.dictionary import markdown, missing_comments
+
+    settings = Settings.from_env(None, args.data_dir)
+    path = settings.data_dir / "reporting.duckdb"
+    if not path.exists():
+        print(f"error: {path} does not exist yet: run `danvan run` first", file=sys.stderr)
+        return 2
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        missing, text = missing_comments(con), markdown(con)
+    finally:
+        con.close()
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(text, encoding="utf-8")
+    print(f"wrote {args.out}")
+    if missing:
+        print("error: no comment on " + ", ".join(missing), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from pipelines.report import write
+
+    settings = Settings.from_env(None, args.data_dir)
+    path = settings.data_dir / "reporting.duckdb"
+    if not path.exists():
+        print(f"error: {path} does not exist yet: run `danvan run` first", file=sys.stderr)
+        return 2
+    out = Path(args.out or settings.data_dir / "reports" / f"bao_cao_{args.year}.html")
+    print(f"wrote {write(path, args.year, out)}")
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     settings = Settings.from_env(None, None)
     landing = settings.landing_dir
@@ -105,6 +142,17 @@ def parser() -> argparse.ArgumentParser:
         "--compare-published", action="store_true", help="show the published 2024 figures beside"
     )
     scorecard.set_defaults(handler=_scorecard)
+
+    dictionary = commands.add_parser("dictionary", help="write the data dictionary (markdown)")
+    dictionary.add_argument("--out", default="docs/data_dictionary.md")
+    dictionary.add_argument("--data-dir", help="data folder (default $DANVAN_DATA_DIR)")
+    dictionary.set_defaults(handler=_dictionary)
+
+    report = commands.add_parser("report", help="write the yearly HTML report")
+    report.add_argument("--year", type=int, default=2024)
+    report.add_argument("--out", help="HTML file (default <data>/reports/bao_cao_<year>.html)")
+    report.add_argument("--data-dir", help="data folder (default $DANVAN_DATA_DIR)")
+    report.set_defaults(handler=_report)
     return main
 
 

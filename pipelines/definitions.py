@@ -4,14 +4,14 @@ import dagster as dg
 
 from assets.ingest import STAGING_ASSETS
 from assets.model import TABLE_ASSETS
-from assets.publish import reporting_db
+from assets.publish import reporting_db, yearly_report
 from assets.quality import published_table_suites
 from pipelines.resources import DanvanResource
 from pipelines.schedules import nightly_refresh, refresh_warehouse
 from pipelines.sensors import landing_sensor
 from pipelines.settings import Settings
 
-ALL_ASSETS = [*STAGING_ASSETS, *TABLE_ASSETS, reporting_db, published_table_suites]
+ALL_ASSETS = [*STAGING_ASSETS, *TABLE_ASSETS, reporting_db, yearly_report, published_table_suites]
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:

@@ -130,7 +130,7 @@ def _model_and_publish(resources, instance, summary: RunSummary, echo) -> None:
     echo(f"[model] building {len(TABLE_NAMES)} tables and publishing …")
     result = dg.materialize(
         ALL_ASSETS,
-        selection=[*TABLE_NAMES, "reporting_db"],
+        selection=[*TABLE_NAMES, "reporting_db", "yearly_report"],
         instance=instance,
         resources=resources,
         run_config=QUIET,

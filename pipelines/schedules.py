@@ -6,7 +6,7 @@ from warehouse.tables import TABLE_NAMES
 
 refresh_warehouse = dg.define_asset_job(
     name="refresh_warehouse",
-    selection=dg.AssetSelection.assets(*TABLE_NAMES, "reporting_db"),
+    selection=dg.AssetSelection.assets(*TABLE_NAMES, "reporting_db", "yearly_report"),
     description="Rebuild every table of build.duckdb from staging, run the checks, publish.",
 )
 

@@ -128,7 +128,7 @@ def test_the_nightly_schedule():
     assert nightly_refresh.execution_timezone == "Asia/Ho_Chi_Minh"
     job = defs.resolve_job_def("refresh_warehouse")
     selected = {key.to_user_string() for key in job.asset_layer.selected_asset_keys}
-    assert selected == set(TABLE_NAMES) | {"reporting_db"}
+    assert selected == set(TABLE_NAMES) | {"reporting_db", "yearly_report"}
 
 
 def test_published_assets_carry_a_freshness_policy():

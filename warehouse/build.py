@@ -46,19 +46,29 @@ class Warehouse:
         self.index_766_config = index_766_config
 
     @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """One writer at a time across processes; released when the file closes, even on
+        SIGKILL, so a killed run leaves no stale lock."""
+        self.paths.root.mkdir(parents=True, exist_ok=True)
+        with (self.paths.root / "build.duckdb.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+
+    @contextmanager
+    def _open(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = duckdb.connect(str(self.paths.build_db))
+        try:
+            self._register_sources(con)
+            yield con
+            con.execute("checkpoint")
+        finally:
+            con.close()
+
+    @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """Read-write connection to build.duckdb with the staging views registered."""
-        self.paths.root.mkdir(parents=True, exist_ok=True)
-        lock_path = self.paths.root / "build.duckdb.lock"
-        with lock_path.open("w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, even on SIGKILL
-            con = duckdb.connect(str(self.paths.build_db))
-            try:
-                self._register_sources(con)
-                yield con
-                con.execute("checkpoint")
-            finally:
-                con.close()
+        with self._exclusive(), self._open() as con:
+            yield con
 
     def _register_sources(self, con: duckdb.DuckDBPyConnection) -> None:
         """Temporary views over staging parquet and reference data: never published."""
@@ -85,22 +95,52 @@ class Warehouse:
         con.execute(render_sql(name))
 
     def publish(self, run_id: str) -> Path:
-        """Record the publish, then copy build.duckdb and swap it in atomically."""
-        with self.connect() as con:
-            con.execute(render_sql("publish_log"))
-            con.execute(
-                "insert into publish_log values (?, ?)",
-                [run_id, dt.datetime.now().replace(microsecond=0)],
-            )
+        """Record the publish, export every table to Parquet, copy build.duckdb and swap both
+        in atomically — all under the one writer lock, so they come from the same build."""
         target = self.paths.reporting_db
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        lock_path = self.paths.root / "build.duckdb.lock"
-        with lock_path.open("w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with self._exclusive():
+            with self._open() as con:
+                con.execute(render_sql("publish_log"))
+                con.execute(
+                    "insert into publish_log values (?, ?)",
+                    [run_id, dt.datetime.now().replace(microsecond=0)],
+                )
+                exports = self._export_parquet(con, run_id)
             shutil.copyfile(self.paths.build_db, temporary)
-        os.chmod(temporary, 0o444)  # analysts read; only the pipeline replaces
-        os.replace(temporary, target)
+            os.chmod(temporary, 0o444)  # analysts read; only the pipeline replaces
+            os.replace(temporary, target)
+            _swap_link(self.paths.exports, exports)
         return target
+
+    def _export_parquet(self, con: duckdb.DuckDBPyConnection, run_id: str) -> Path:
+        """One Parquet file per published table, in a new version folder."""
+        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+        folder = self.paths.root / "exports_versions" / f"{stamp}_{run_id[:8]}"
+        folder.mkdir(parents=True, exist_ok=True)
+        tables = con.sql(
+            "select table_name from duckdb_tables() where schema_name = 'main' and not temporary"
+        ).fetchall()
+        for (table,) in tables:
+            con.execute(
+                f"copy {table} to {_sql_path(folder / f'{table}.parquet')} (format parquet)"
+            )
+        return folder
+
+
+def _swap_link(link: Path, folder: Path, keep: int = 2) -> None:
+    """Point `link` at `folder` atomically (a symlink replaced with os.replace); keep the
+    previous versions a reader may still be reading."""
+    temporary = link.with_name(f".{link.name}.{os.getpid()}.tmp")
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    temporary.symlink_to(folder.relative_to(link.parent), target_is_directory=True)
+    if link.exists() and not link.is_symlink():
+        shutil.rmtree(link)  # an exports folder from an older layout
+    os.replace(temporary, link)
+    versions = sorted(folder.parent.iterdir())
+    for old in versions[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 AUDIT_SCHEMA = {

@@ -1,0 +1,91 @@
+"""The yearly report: one self-contained HTML file with every chart embedded."""
+
+import base64
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+
+import pytest
+
+from pipelines.report import write
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.images, self.sections, self.external, self.lang = [], 0, [], None
+        self.stack = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        if tag == "img":
+            self.images.append(attrs.get("src", ""))
+        if tag == "section":
+            self.sections += 1
+        for name in ("src", "href"):
+            if re.match(r"^(https?:)?//", attrs.get(name) or ""):
+                self.external.append(attrs[name])
+        if tag not in ("img", "input", "meta", "br"):
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack[-1] == tag, f"unbalanced </{tag}>"
+        self.stack.pop()
+
+
+@pytest.fixture(scope="module")
+def report(demo, tmp_path_factory):
+    settings, _ = demo
+    out = tmp_path_factory.mktemp("report") / "bao_cao_2024.html"
+    return write(settings.data_dir / "reporting.duckdb", 2024, out)
+
+
+def test_report_is_self_contained_with_every_chart(report):
+    text = report.read_text(encoding="utf-8")
+    page = _Page()
+    page.feed(text)
+    assert page.lang == "vi" and page.stack == [] and page.external == []
+    assert page.sections == 7
+    assert len(page.images) == 5
+    for src in page.images:
+        assert src.startswith("data:image/png;base64,")
+        assert base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
+    for heading in (
+        "Bảng chỉ tiêu năm so với năm trước",
+        "Scorecard against the previous year",
+        "Chất lượng dữ liệu",
+        "Data quality",
+        "Decision 766 group scores",
+    ):
+        assert heading in text
+    assert "395.218" in text and "165.340.000.000" in text  # the scorecard, Vietnamese digits
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed")
+def test_report_renders_in_headless_chromium(report, tmp_path):
+    shot = tmp_path / "report.png"
+    done = subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--window-size=1100,2400",
+            f"--screenshot={shot}",
+            report.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-1000:]
+    assert shot.stat().st_size > 50_000  # a page with charts, not a blank one
