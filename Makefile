@@ -26,7 +26,7 @@ test: lint
 
 ui: install
 	mkdir -p .dagster && cp dagster.yaml .dagster/dagster.yaml
-	DAGSTER_HOME=$(CURDIR)/.dagster $(BIN)/dagster dev -w workspace.yaml
+	DANVAN_DEMO=$${DANVAN_DEMO:-1} DAGSTER_HOME=$(CURDIR)/.dagster $(BIN)/dagster dev -w workspace.yaml
 
 clean:
 	rm -rf data .dagster .pytest_cache .ruff_cache

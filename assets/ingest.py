@@ -6,7 +6,7 @@ import polars as pl
 from assets.metadata import column_schema, preview
 from assets.partitions import partitions_for
 from pipelines.resources import DanvanResource
-from pipelines.settings import pii_key
+from pipelines.settings import MissingKeyError, pii_key
 from schemas.registry import SOURCES
 from schemas.spec import SourceSpec
 from warehouse.ingest import IngestContext, PartitionOutcome, ingest_partition
@@ -158,7 +158,11 @@ def make_staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
     def staging(context: dg.AssetExecutionContext, danvan: DanvanResource):
         deliveries, _ = danvan.discover()
         present = {d.period for d in deliveries if d.source == spec.name}
-        ingest_context = IngestContext.standard(pii_key(), danvan.landing)
+        try:
+            key = pii_key()
+        except MissingKeyError as error:
+            raise dg.Failure(description=str(error)) from None
+        ingest_context = IngestContext.standard(key, danvan.landing)
         keys = context.partition_keys
         outcomes: list[PartitionOutcome] = []
         for period in keys:

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from pipelines.settings import Settings
+from pipelines.settings import MissingKeyError, Settings, pii_key
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -22,6 +22,11 @@ def _run(args: argparse.Namespace) -> int:
     from pipelines.runner import format_summary, run_pipeline
 
     settings = Settings.from_env(args.landing, args.data_dir)
+    try:
+        pii_key()
+    except MissingKeyError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     if not settings.landing_dir.exists():
         print(f"error: landing folder {settings.landing_dir} does not exist", file=sys.stderr)
         return 2
@@ -91,6 +96,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    os.environ["DANVAN_DEMO"] = "1"  # sample data: the public demo key is acceptable
     settings = Settings.from_env(None, None)
     landing = settings.landing_dir
     if not landing.exists() or not any(landing.rglob("*.*")):

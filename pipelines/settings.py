@@ -35,10 +35,25 @@ def _warn_demo_key() -> None:
     )
 
 
+class MissingKeyError(RuntimeError):
+    pass
+
+
+def demo_mode() -> bool:
+    return os.environ.get("DANVAN_DEMO", "") == "1"
+
+
 def pii_key() -> bytes:
-    """The HMAC key for ID numbers. Read at use time, never stored in config or metadata."""
+    """The HMAC key for ID numbers. Read at use time, never stored in config or metadata.
+    Only demo mode (`danvan demo`, `make ui`: DANVAN_DEMO=1) may fall back to the public key."""
     key = os.environ.get("DANVAN_PII_KEY", "")
     if not key:
+        if not demo_mode():
+            raise MissingKeyError(
+                "DANVAN_PII_KEY is not set: refusing to hash citizens' ID numbers with the public "
+                "demo key. Set DANVAN_PII_KEY to a secret (e.g. `openssl rand -hex 32`), or use "
+                "`danvan demo` for sample data."
+            )
         _warn_demo_key()
         key = DEMO_PII_KEY
     return key.encode("utf-8")

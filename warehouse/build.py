@@ -100,6 +100,8 @@ class Warehouse:
         target = self.paths.reporting_db
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         with self._exclusive():
+            for stale in self.paths.root.glob(f".{target.name}.*.tmp"):
+                stale.unlink()  # left by a publish that was killed: no publisher is running now
             with self._open() as con:
                 con.execute(render_sql("publish_log"))
                 con.execute(

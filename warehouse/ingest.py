@@ -222,6 +222,27 @@ def _period_failures(spec: SourceSpec, typed: pl.DataFrame, period: str) -> pl.D
     )
 
 
+def _future_failures(
+    spec: SourceSpec, typed: pl.DataFrame, exported_at: dt.datetime
+) -> pl.DataFrame:
+    """A date after the file was exported cannot be a real event: a typing error."""
+    if spec.period_column is None:
+        return pl.DataFrame(schema=_FAILURES)
+    column = spec.period_column
+    value = pl.col(column).cast(pl.Datetime("us"))
+    limit = exported_at + dt.timedelta(days=1)
+    return typed.filter(value > limit).select(
+        pl.col(ROW).alias("row"),
+        pl.lit(column).alias("column"),
+        pl.format(
+            "{}: {} is after the file was exported ({}): a date in the future",
+            pl.lit(spec.label(column)),
+            pl.col(column).cast(pl.String),
+            pl.lit(exported_at.date().isoformat()),
+        ).alias("reason"),
+    )
+
+
 def _unit_failures(spec: SourceSpec, typed: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
     parts = []
     for code_column, date_column in spec.unit_checks:
@@ -367,6 +388,7 @@ def ingest_file(
             parse,
             schema,
             _period_failures(spec, typed, delivery.period),
+            _future_failures(spec, typed, delivery.exported_at),
             _unit_failures(spec, typed, context.units),
         ]
     )
@@ -470,13 +492,21 @@ def ingest_partition(
             if winner is not None:
                 files.append(_superseded(spec, delivery, sha, context, winner))
                 continue
+            before = delivery.path.stat()
             result = ingest_file(spec, delivery, context, sha)
+            after = delivery.path.stat()
+            if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
+                # someone was still writing it: nothing of it is used, the next run retries
+                result = _FileResult(result.outcome)
+                result.outcome.status = "rejected"
+                result.outcome.message = "the file changed while it was being read; retry later"
             files.append(result.outcome)
             if result.outcome.status == "loaded":
                 winner = result.outcome.source_file
                 goods.append(result.good)
                 quarantines.append(result.quarantine)
                 totals.append(result.totals)
+    _keep_first_load_times(files, paths.audit(spec.name, period))
     staged = pl.concat(goods, how="vertical_relaxed")
     quarantined = pl.concat(quarantines, how="vertical_relaxed")
     _write_atomic_parquet(staged, paths.staging(spec.name, period))
@@ -495,6 +525,21 @@ def ingest_partition(
         quarantine_sample=sample,
         totals=pl.concat(totals, how="diagonal_relaxed") if totals else None,
     )
+
+
+def _keep_first_load_times(files: list[FileOutcome], previous_audit: Path) -> None:
+    """The same bytes loaded again keep the time they were first loaded, so that re-running on
+    an unchanged landing folder publishes identical tables."""
+    if not previous_audit.exists():
+        return
+    earlier = {
+        (r["source_file"], r["sha256"], r["status"]): r["loaded_at"]
+        for r in json.loads(previous_audit.read_text(encoding="utf-8"))
+    }
+    for record in files:
+        record.loaded_at = earlier.get(
+            (record.source_file, record.sha256, record.status), record.loaded_at
+        )
 
 
 def _superseded(spec, delivery, sha, context, winner) -> FileOutcome:
