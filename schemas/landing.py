@@ -84,9 +84,15 @@ def discover(landing: Path, specs: Iterable[SourceSpec]) -> tuple[list[Delivery]
     if not landing.exists():
         return deliveries, unmatched
     for path in sorted(landing.rglob("*")):
-        if not path.is_file() or path.name.startswith("."):
+        if not path.is_file():
             continue
         relative = path.relative_to(landing)
+        if path.name.startswith("."):
+            # hidden files are often half-finished copies: reported, never loaded
+            unmatched.append(
+                Unmatched(path, f"'{relative}' is a hidden file (name starts with '.')")
+            )
+            continue
         folder = relative.parts[0] if len(relative.parts) > 1 else ""
         if folder == "reference":
             continue

@@ -101,6 +101,8 @@ def _find_csv_header(path: Path, spec: SourceSpec, head: str) -> tuple[int, str,
     index = spec.header_index()
     best = (0, 0, ",", [])
     for number, line in enumerate(lines):
+        if len(line) > 20_000:
+            continue  # no header row is that long (and csv refuses such fields)
         for delimiter in _DELIMITERS:
             fields = next(csv.reader([line], delimiter=delimiter), [])
             hits = sum(1 for f in fields if _header_key(f) in index)
