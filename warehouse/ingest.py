@@ -444,8 +444,21 @@ def ingest_file(
 # ---------------------------------------------------------------- one partition
 
 
+def _clear_stale_temporaries(target: Path) -> None:
+    """Temporary files of a run that was killed (its pid no longer lives) are removed."""
+    for stale in target.parent.glob(f".{target.name}.*.tmp"):
+        pid = stale.name.rsplit(".", 2)[-2]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            stale.unlink(missing_ok=True)
+
+
 def _write_atomic_parquet(frame: pl.DataFrame, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
+    _clear_stale_temporaries(target)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     frame.write_parquet(temporary, statistics=True)
     os.replace(temporary, target)
@@ -486,14 +499,21 @@ def ingest_partition(
         newest_first = sorted(
             (d for d in mine if d.slot == slot), key=lambda d: d.order, reverse=True
         )
+        shas = {d.path: sha256_of(d.path) for d in newest_first}
+        # a re-delivery with the same bytes as an earlier file changes nothing: the earliest
+        # copy of each content stands for it, so its rows keep their source and export time
+        candidates = list(
+            dict.fromkeys(
+                next(x for x in reversed(newest_first) if shas[x.path] == shas[d.path])
+                for d in newest_first
+            )
+        )
         winner = None
-        for delivery in newest_first:
-            sha = sha256_of(delivery.path)
+        for delivery in candidates:
             if winner is not None:
-                files.append(_superseded(spec, delivery, sha, context, winner))
-                continue
+                break
             before = delivery.path.stat()
-            result = ingest_file(spec, delivery, context, sha)
+            result = ingest_file(spec, delivery, context, shas[delivery.path])
             after = delivery.path.stat()
             if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
                 # someone was still writing it: nothing of it is used, the next run retries
@@ -506,6 +526,11 @@ def ingest_partition(
                 goods.append(result.good)
                 quarantines.append(result.quarantine)
                 totals.append(result.totals)
+        read = {f.source_file for f in files}
+        for delivery in newest_first:
+            name = delivery.path.relative_to(context.landing).as_posix()
+            if name not in read:
+                files.append(_superseded(spec, delivery, shas[delivery.path], context, winner))
     _keep_first_load_times(files, paths.audit(spec.name, period))
     staged = pl.concat(goods, how="vertical_relaxed")
     quarantined = pl.concat(quarantines, how="vertical_relaxed")
@@ -549,7 +574,7 @@ def _superseded(spec, delivery, sha, context, winner) -> FileOutcome:
         sha256=sha,
         period=delivery.period,
         status="superseded",
-        message=f"replaced by the later delivery {winner}",
+        message=f"not used: {winner or 'no readable delivery'} stands for this period",
         loaded_at=context.loaded_at.isoformat(sep=" "),
         exported_at=delivery.exported_at.isoformat(sep=" "),
     )

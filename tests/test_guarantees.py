@@ -1,0 +1,198 @@
+"""The guarantees of the README: crash safety, consistent snapshots for readers, determinism,
+re-deliveries, and no personal data in Dagster's events or the logs."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pytest
+
+from pipelines.generate import generate
+from pipelines.runner import run_pipeline
+from pipelines.settings import Settings
+
+ALL_BUT_LOG = "table_name <> 'publish_log'"
+
+
+def _bin(name: str) -> str:
+    return str(Path(sys.executable).parent / name)
+
+
+@pytest.fixture(scope="module")
+def landing(tmp_path_factory):
+    root = tmp_path_factory.mktemp("guarantees")
+    generate(root / "landing", scale=0.01)
+    return root / "landing"
+
+
+def _checksums(db: Path, where: str = ALL_BUT_LOG) -> dict[str, str]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = [
+            t
+            for (t,) in con.sql(
+                f"select table_name from duckdb_tables() where schema_name = 'main' and {where}"
+            ).fetchall()
+        ]
+        return {
+            t: con.sql(
+                f"select md5(string_agg(x::varchar, '|' order by x::varchar)) from {t} x"
+            ).fetchall()[0][0]
+            for t in tables
+        }
+    finally:
+        con.close()
+
+
+def _run(landing: Path, data: Path):
+    summary = run_pipeline(Settings.from_env(landing, data), echo=lambda _: None)
+    assert summary.published, summary.failures
+    return summary
+
+
+def test_rerunning_the_same_landing_gives_identical_tables(landing, tmp_path):
+    _run(landing, tmp_path)
+    first = _checksums(tmp_path / "reporting.duckdb")
+    _run(landing, tmp_path)
+    assert _checksums(tmp_path / "reporting.duckdb") == first  # load_audit included
+
+
+def test_redeliveries_identical_changes_nothing_corrected_changes_its_period(landing, tmp_path):
+    work = tmp_path / "landing"
+    shutil.copytree(landing, work)
+    _run(work, tmp_path / "data")
+    db = tmp_path / "data" / "reporting.duckdb"
+    before = _checksums(db, "table_name like 'fact_%' or table_name like 'mart_%'")
+    original = next((work / "feedback").glob("pakn_2024-03.csv"))
+    shutil.copy(original, work / "feedback/pakn_2024-03__20250201000000.csv")  # same bytes
+    _run(work, tmp_path / "data")
+    assert _checksums(db, "table_name like 'fact_%' or table_name like 'mart_%'") == before
+
+    def by_period(table: str) -> dict[str, str]:
+        con = duckdb.connect(str(db), read_only=True)
+        rows = dict(
+            con.sql(
+                f"select period, md5(string_agg(x::varchar, '|' order by x::varchar)) "
+                f"from {table} x group by period"
+            ).fetchall()
+        )
+        con.close()
+        return rows
+
+    periods_before = by_period("fact_feedback")
+    corrected = pl.read_csv(original, infer_schema=False).with_columns(
+        pl.lit("Không hài lòng").alias("Đánh giá")
+    )
+    corrected.write_csv(work / "feedback/pakn_2024-03__20250301000000.csv")
+    _run(work, tmp_path / "data")
+    periods_after = by_period("fact_feedback")
+    changed = {p for p in periods_before if periods_before[p] != periods_after.get(p)}
+    assert changed == {"2024-03"}
+
+
+def test_readers_keep_a_consistent_snapshot_across_publishes(landing, tmp_path):
+    _run(landing, tmp_path)
+    db = str(tmp_path / "reporting.duckdb")
+    reader = duckdb.connect(db, read_only=True)
+    seen = reader.sql("select max(run_id), count(*) from publish_log").fetchall()[0]
+    rows = reader.sql("select count(*) from fact_dossier").fetchall()[0][0]
+    _run(landing, tmp_path)
+    assert reader.sql("select max(run_id), count(*) from publish_log").fetchall()[0] == seen
+    assert reader.sql("select count(*) from fact_dossier").fetchall()[0][0] == rows
+    # another process (DuckDB shares one instance per file within a process) sees the new one
+    latest = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; print(duckdb.connect(sys.argv[1], "
+            "read_only=True).sql('select count(*) from publish_log').fetchall()[0][0])",
+            db,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout.strip()
+    assert int(latest) == seen[1] + 1  # the new publish, all of it
+    reader.close()
+
+
+@pytest.mark.slow
+def test_runs_killed_at_any_point_leave_the_published_file_intact(landing, tmp_path):
+    data = tmp_path / "data"
+    command = [_bin("danvan"), "run", "--landing", str(landing), "--data-dir", str(data)]
+    assert subprocess.run(command, capture_output=True, timeout=600).returncode == 0
+    published = data / "reporting.duckdb"
+    for delay in (0.5, 2.0, 4.0, 6.0, 8.0):
+        run = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+        time.sleep(delay)
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+        con = duckdb.connect(str(published), read_only=True)  # readable after every kill
+        assert con.sql("select count(*) from fact_dossier").fetchall()[0][0] > 0
+        assert con.sql("select count(*) from publish_log").fetchall()[0][0] >= 1
+        con.close()
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert not list(data.rglob(".*.tmp"))  # no half-written file is left behind
+
+
+def test_run_refuses_to_start_without_a_key_outside_demo_mode(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DANVAN_PII_KEY", "DANVAN_DEMO")}
+    (tmp_path / "landing").mkdir()
+    done = subprocess.run(
+        [
+            _bin("danvan"),
+            "run",
+            "--landing",
+            str(tmp_path / "landing"),
+            "--data-dir",
+            str(tmp_path / "data"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "DANVAN_PII_KEY is not set: refusing" in done.stderr
+    assert not (tmp_path / "data").exists()
+
+
+def test_no_personal_data_in_dagster_events_or_logs(landing, tmp_path, monkeypatch, capfd):
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    lines: list[str] = []
+    run_pipeline(Settings.from_env(landing, tmp_path / "data"), echo=lines.append)
+    captured = capfd.readouterr()
+    people = pl.concat(
+        [
+            pl.read_csv(
+                f, infer_schema=False, columns=["Họ tên chủ hồ sơ", "Số CCCD", "Số điện thoại"]
+            )
+            for f in sorted((landing / "dossiers").glob("*__*.csv"))[:3]
+        ]
+    )
+    needles = (
+        set(people["Số CCCD"]) | set(people["Số điện thoại"]) | set(people["Họ tên chủ hồ sơ"])
+    )
+    instance = dg.DagsterInstance.get()
+    events = []
+    for run in instance.get_runs():
+        for record in instance.all_logs(run.run_id):
+            events.append(record.user_message or "")
+            if record.dagster_event is not None:
+                events.append(json.dumps(str(record.dagster_event.event_specific_data)))
+    haystack = "\n".join([*events, *lines, captured.out, captured.err])
+    assert len(events) > 100
+    assert [n for n in needles if n in haystack] == []
