@@ -6,7 +6,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.resources import DanvanResource
-from warehouse.expectations import SUITES, validate_table, write_report
+from warehouse.expectations import SUITES, read_for_validation, validate_table, write_report
 
 
 def check_name(table: str) -> str:
@@ -31,7 +31,7 @@ def published_table_suites(context: dg.AssetCheckExecutionContext, danvan: Danva
     tables = [t for t in SUITES if check_name(t) in selected]
     con = duckdb.connect(str(danvan.paths.reporting_db), read_only=True)
     try:
-        results = [validate_table(t, con.sql(f"select * from {t}").df()) for t in tables]
+        results = [validate_table(t, read_for_validation(con, t)) for t in tables]
     finally:
         con.close()
     report = write_report(results, danvan.paths.root / "gx" / "index.html")

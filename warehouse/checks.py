@@ -20,6 +20,13 @@ class TableCheck:
 TABLE_CHECKS: tuple[TableCheck, ...] = (
     TableCheck(
         "fact_dossier",
+        "one_row_per_dossier",
+        "fact_dossier holds each dossier code once (checked on the whole table, in DuckDB).",
+        "select dossier_code, count(*) as rows from fact_dossier group by 1 having count(*) > 1",
+        blocking=True,
+    ),
+    TableCheck(
+        "fact_dossier",
         "unit_in_dimension",
         "Every dossier's unit code is in dim_admin_unit and in force on its receipt date.",
         """select f.dossier_code, f.admin_unit_code, f.received_at from fact_dossier f

@@ -140,6 +140,20 @@ SUITES: dict[str, list] = {
 }
 
 
+SAMPLE_ROWS = 250_000  # GX works on pandas: larger tables are validated on a fixed sample
+
+
+def read_for_validation(con, table: str):
+    """The table as a pandas frame; above SAMPLE_ROWS a repeatable reservoir sample (the grain
+    of fact_dossier is also checked in full by a DuckDB table check)."""
+    rows = con.sql(f"select count(*) from {table}").fetchall()[0][0]
+    if rows <= SAMPLE_ROWS:
+        return con.sql(f"select * from {table}").df()
+    return con.sql(
+        f"select * from {table} using sample reservoir({SAMPLE_ROWS} rows) repeatable (42)"
+    ).df()
+
+
 @dataclass
 class SuiteResult:
     table: str

@@ -7,7 +7,7 @@ December), procedure catalogue snapshots, and the defects listed in `defects.DEF
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,7 +59,8 @@ def _units(level: str, month: dt.date, rng: np.random.Generator) -> pl.DataFrame
 
 def _month_frames(
     rng, year: int, scale: float, procedures: pl.DataFrame
-) -> dict[str, pl.DataFrame]:
+) -> Iterator[tuple[str, pl.DataFrame]]:
+    """One month at a time, so memory stays that of one month whatever the scale."""
     days = calendar()
     months = [dt.date(year - 1, 11, 1), dt.date(year - 1, 12, 1)] + [
         dt.date(year, m, 1) for m in range(1, 13)
@@ -68,7 +69,6 @@ def _month_frames(
     by_level = {
         level: procedures.filter(pl.col("level") == level) for level in ("Tỉnh", "Huyện", "Xã")
     }
-    frames = {}
     for month in months:
         parts = [
             make_block(
@@ -83,8 +83,7 @@ def _month_frames(
             units = _units(level, month, rng)
             block = local_blocks(rng, level, units.height, month, scale, months[-1])
             parts.append(make_block(rng, block, units, by_level[level], days))
-        frames[f"{month:%Y-%m}"] = pl.concat(parts).sort("received_at")
-    return frames
+        yield f"{month:%Y-%m}", pl.concat(parts).sort("received_at")
 
 
 def _extra(text: pl.DataFrame, count: int, tag: str, **cells) -> pl.DataFrame:
@@ -98,10 +97,17 @@ def _dossier_text(frame: pl.DataFrame, **style) -> pl.DataFrame:
     )
 
 
-def _write_dossiers(landing: Path, frames: dict[str, pl.DataFrame], echo) -> int:
+def _write_dossiers(
+    landing: Path,
+    frames: Iterator[tuple[str, pl.DataFrame]],
+    echo,
+    report: GenerateReport,
+    spreadsheets: bool,
+) -> None:
     folder = landing / DOSSIERS.folder
     written = 0
-    for period, frame in frames.items():
+    for period, frame in frames:
+        report.dossier_rows += frame.height
         name = f"ho_so_{period}__{STAMP}"
         style = {}
         if period == "2024-06":
@@ -146,7 +152,7 @@ def _write_dossiers(landing: Path, frames: dict[str, pl.DataFrame], echo) -> int
                 agency_code="H60.22939",
             )
         headed = with_headers(text, DOSSIERS, {"applicant_key": "Số CCCD", "ghi_chu": "Ghi chú"})
-        if period == "2024-02":
+        if period == "2024-02" and spreadsheets:
             write_xlsx(headed, folder / f"{name}.xlsx", title_rows=TITLE_ROWS, units_row=True)
         elif period == "2024-06":
             write_csv(headed, folder / f"{name}.csv", separator=";")
@@ -174,7 +180,7 @@ def _write_dossiers(landing: Path, frames: dict[str, pl.DataFrame], echo) -> int
     (folder / "ghi_chu.txt").write_text(
         "Tệp ghi chú của cán bộ, không phải dữ liệu.\n", encoding="utf-8"
     )
-    return written + 1
+    report.files += written + 1
 
 
 def _write_procedures(landing: Path, procedures: pl.DataFrame) -> int:
@@ -221,9 +227,8 @@ def generate(
     procedures = catalogue(rng)
     report = GenerateReport()
     report.files += _write_procedures(out, procedures)
-    frames = _month_frames(rng, year, scale, procedures)
-    report.dossier_rows = sum(f.height for f in frames.values())
-    report.files += _write_dossiers(out, frames, echo)
+    # above scale 1 the .xlsx month is written as CSV: a spreadsheet writer is row by row
+    _write_dossiers(out, _month_frames(rng, year, scale, procedures), echo, report, scale <= 1)
     report.files += writers.write_engagement(out, engagement.events(rng, year))
     report.files += writers.write_welfare(out, welfare.activities(rng, year))
     report.files += writers.write_feedback(out, feedback.items(rng, year))
