@@ -162,6 +162,7 @@ AUDIT_SCHEMA = {
     "totals_rows": pl.Int64,
     "totals_reconciled": pl.Boolean,
     "totals_message": pl.String,
+    "ingest_version": pl.String,
 }
 
 
