@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install demo test lint ui clean
+.PHONY: install demo test lint ui bench clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ lint: install
 
 test: lint
 	GX_ANALYTICS_ENABLED=false $(BIN)/pytest -q
+
+bench: install
+	$(BIN)/danvan bench --rows $${ROWS:-10000000} --out data/bench
 
 ui: install
 	mkdir -p .dagster && cp dagster.yaml .dagster/dagster.yaml

@@ -95,6 +95,15 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from pipelines.bench import markdown, run_bench
+
+    result = run_bench(args.rows, Path(args.out))
+    print(markdown(result))
+    print(f"report: {Path(args.out) / 'bench.json'}, {Path(args.out) / 'bench.md'}")
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     os.environ["DANVAN_DEMO"] = "1"  # sample data: the public demo key is acceptable
     settings = Settings.from_env(None, None)
@@ -159,6 +168,11 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--out", help="HTML file (default <data>/reports/bao_cao_<year>.html)")
     report.add_argument("--data-dir", help="data folder (default $DANVAN_DATA_DIR)")
     report.set_defaults(handler=_report)
+
+    bench = commands.add_parser("bench", help="pipeline vs the raw DuckDB floor, same files")
+    bench.add_argument("--rows", type=int, default=200_000, help="dossier rows to generate")
+    bench.add_argument("--out", default="data/bench", help="folder for files and the report")
+    bench.set_defaults(handler=_bench)
     return main
 
 

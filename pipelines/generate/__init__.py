@@ -103,6 +103,7 @@ def _write_dossiers(
     echo,
     report: GenerateReport,
     spreadsheets: bool,
+    plain: bool = False,
 ) -> None:
     folder = landing / DOSSIERS.folder
     written = 0
@@ -110,7 +111,7 @@ def _write_dossiers(
         report.dossier_rows += frame.height
         name = f"ho_so_{period}__{STAMP}"
         style = {}
-        if period == "2024-06":
+        if period == "2024-06" and not plain:
             style = {"labels": True, "date_format": "%Y-%m-%d %H:%M:%S"}
         text = _dossier_text(frame, **style)
         if period == "2024-01":
@@ -154,6 +155,8 @@ def _write_dossiers(
         headed = with_headers(text, DOSSIERS, {"applicant_key": "Số CCCD", "ghi_chu": "Ghi chú"})
         if period == "2024-02" and spreadsheets:
             write_xlsx(headed, folder / f"{name}.xlsx", title_rows=TITLE_ROWS, units_row=True)
+        elif plain:
+            write_csv(headed, folder / f"{name}.csv")
         elif period == "2024-06":
             write_csv(headed, folder / f"{name}.csv", separator=";")
         elif period == "2024-07":
@@ -218,8 +221,11 @@ def generate(
     year: int = 2024,
     seed: int = 20240101,
     scale: float = 1.0,
+    plain: bool = False,
     echo: Callable[[str], None] = lambda _: None,
 ) -> GenerateReport:
+    """`plain`: every dossier month as UTF-8 CSV with commas (for the benchmark's DuckDB floor,
+    which reads them all with one read_csv); the injected row defects stay."""
     if year != 2024:
         raise ValueError("the sample generator is calibrated for 2024 only")
     rng = np.random.default_rng(seed)
@@ -228,7 +234,8 @@ def generate(
     report = GenerateReport()
     report.files += _write_procedures(out, procedures)
     # above scale 1 the .xlsx month is written as CSV: a spreadsheet writer is row by row
-    _write_dossiers(out, _month_frames(rng, year, scale, procedures), echo, report, scale <= 1)
+    frames = _month_frames(rng, year, scale, procedures)
+    _write_dossiers(out, frames, echo, report, spreadsheets=scale <= 1 and not plain, plain=plain)
     report.files += writers.write_engagement(out, engagement.events(rng, year))
     report.files += writers.write_welfare(out, welfare.activities(rng, year))
     report.files += writers.write_feedback(out, feedback.items(rng, year))

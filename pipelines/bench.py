@@ -1,0 +1,134 @@
+"""`danvan bench`: the pipeline against the raw DuckDB floor on the same generated files.
+
+One run measures: the floor (DuckDB loading the dossier CSVs into a table, every column as
+text), the full pipeline (`danvan run`, same code path), an incremental run after one month is
+re-delivered, and the peak resident memory of each process tree. Writes bench.json and
+bench.md into the output folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+import psutil
+
+from pipelines.generate import generate
+
+ROWS_AT_SCALE_1 = 532_834  # dossier rows of the calibrated demo
+
+
+def _measure(command: list[str], env: dict[str, str]) -> dict:
+    """Wall seconds and peak RSS of the whole process tree (sampled every 50 ms)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    root = psutil.Process(process.pid)
+    peak = 0
+    while process.poll() is None:
+        try:
+            tree = [root, *root.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    output = process.stdout.read()
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[:3])} failed:\n{output[-3000:]}")
+    return {"seconds": round(time.perf_counter() - started, 2), "peak_rss_mib": round(peak / 2**20)}
+
+
+FLOOR = """
+import duckdb, sys
+con = duckdb.connect()
+con.execute("create table t as select * from read_csv(?, all_varchar = true, header = true)",
+            [sys.argv[1]])
+print(con.sql("select count(*) from t").fetchall()[0][0])
+"""
+
+
+def _redeliver_one_month(landing: Path) -> Path:
+    """A corrected re-export of June: some statuses changed, a later stamp."""
+    source = next((landing / "dossiers").glob("ho_so_2024-06__*.csv"))
+    text = pl.read_csv(source, infer_schema=False, separator=",")
+    changed = text.with_columns(
+        pl.when(pl.int_range(pl.len()) % 100 == 0)
+        .then(pl.lit("Đánh giá"))
+        .otherwise(pl.lit(None))
+        .alias("_")
+    )
+    target = source.with_name("ho_so_2024-06__20250301000000.csv")
+    changed.drop("_").with_columns(
+        pl.when(pl.int_range(pl.len()) % 100 == 0)
+        .then(pl.lit("Không hài lòng"))
+        .otherwise(pl.col("Đánh giá"))
+        .alias("Đánh giá")
+    ).write_csv(target)
+    return target
+
+
+def run_bench(rows: int, out: Path, echo=print) -> dict:
+    out.mkdir(parents=True, exist_ok=True)
+    landing, data = out / "landing", out / "data"
+    shutil.rmtree(landing, ignore_errors=True)
+    shutil.rmtree(data, ignore_errors=True)
+    scale = rows / ROWS_AT_SCALE_1
+    started = time.perf_counter()
+    report = generate(landing, scale=scale, plain=True)
+    generated = round(time.perf_counter() - started, 2)
+    echo(f"generated {report.dossier_rows:,} dossier rows in {generated} s")
+    env = {**os.environ, "DANVAN_PII_KEY": os.environ.get("DANVAN_PII_KEY", "bench-key")}
+    csvs = str(landing / "dossiers" / "*.csv")
+    floor = _measure([sys.executable, "-c", FLOOR, csvs], env)
+    echo(f"floor (DuckDB read_csv, all text): {floor['seconds']} s")
+    danvan = str(Path(sys.executable).parent / "danvan")
+    command = [danvan, "run", "--landing", str(landing), "--data-dir", str(data)]
+    full = _measure(command, env)
+    echo(f"full pipeline: {full['seconds']} s")
+    _redeliver_one_month(landing)
+    incremental = _measure(command, env)
+    echo(f"incremental (one month re-delivered): {incremental['seconds']} s")
+    result = {
+        "dossier_rows": report.dossier_rows,
+        "scale": round(scale, 4),
+        "generate_seconds": generated,
+        "floor": floor,
+        "pipeline": full,
+        "incremental": incremental,
+        "rows_per_second_floor": round(report.dossier_rows / floor["seconds"]),
+        "rows_per_second_pipeline": round(report.dossier_rows / full["seconds"]),
+        "pipeline_over_floor": round(full["seconds"] / floor["seconds"], 2),
+        "incremental_over_full": round(incremental["seconds"] / full["seconds"], 3),
+        "cores": os.cpu_count(),
+    }
+    (out / "bench.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    (out / "bench.md").write_text(markdown(result), encoding="utf-8")
+    return result
+
+
+def markdown(r: dict) -> str:
+    return "\n".join(
+        [
+            f"# Benchmark: {r['dossier_rows']:,} dossier rows, {r['cores']} cores",
+            "",
+            "| step | seconds | rows/s | peak RSS (MiB) |",
+            "|---|---|---|---|",
+            f"| floor: DuckDB read_csv → table | {r['floor']['seconds']} | "
+            f"{r['rows_per_second_floor']:,} | {r['floor']['peak_rss_mib']} |",
+            f"| full pipeline (`danvan run`) | {r['pipeline']['seconds']} | "
+            f"{r['rows_per_second_pipeline']:,} | {r['pipeline']['peak_rss_mib']} |",
+            f"| incremental, one month re-delivered | {r['incremental']['seconds']} | | "
+            f"{r['incremental']['peak_rss_mib']} |",
+            "",
+            f"pipeline ÷ floor = **{r['pipeline_over_floor']}**, "
+            f"incremental ÷ full = **{r['incremental_over_full']}**",
+            "",
+        ]
+    )
