@@ -58,15 +58,22 @@ def _scorecard(args: argparse.Namespace) -> int:
     return 0
 
 
+def _published(data_dir: str | None) -> Path | None:
+    """The published file, or None after telling the user to run the pipeline first."""
+    path = Settings.from_env(None, data_dir).data_dir / "reporting.duckdb"
+    if not path.exists():
+        print(f"error: {path} does not exist yet: run `danvan run` first", file=sys.stderr)
+        return None
+    return path
+
+
 def _dictionary(args: argparse.Namespace) -> int:
     import duckdb
 
     from warehouse.dictionary import markdown, missing_comments
 
-    settings = Settings.from_env(None, args.data_dir)
-    path = settings.data_dir / "reporting.duckdb"
-    if not path.exists():
-        print(f"error: {path} does not exist yet: run `danvan run` first", file=sys.stderr)
+    path = _published(args.data_dir)
+    if path is None:
         return 2
     con = duckdb.connect(str(path), read_only=True)
     try:
@@ -85,12 +92,10 @@ def _dictionary(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from pipelines.report import write
 
-    settings = Settings.from_env(None, args.data_dir)
-    path = settings.data_dir / "reporting.duckdb"
-    if not path.exists():
-        print(f"error: {path} does not exist yet: run `danvan run` first", file=sys.stderr)
+    path = _published(args.data_dir)
+    if path is None:
         return 2
-    out = Path(args.out or settings.data_dir / "reports" / f"bao_cao_{args.year}.html")
+    out = Path(args.out or path.parent / "reports" / f"bao_cao_{args.year}.html")
     print(f"wrote {write(path, args.year, out)}")
     return 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -15,6 +16,16 @@ from warehouse.ingest import IngestContext, PartitionOutcome, ingest_partition
 from warehouse.paths import DataPaths
 
 TEST_KEY = b"test-key"
+
+
+def bin_path(name: str) -> str:
+    """A console script of the virtualenv the tests run in."""
+    return str(Path(sys.executable).parent / name)
+
+
+def run_command(landing: Path, data: Path) -> list[str]:
+    """`danvan run` on a landing and a data folder, as a subprocess argument list."""
+    return [bin_path("danvan"), "run", "--landing", str(landing), "--data-dir", str(data)]
 
 
 def dossier(**cells: str) -> dict[str, str]:

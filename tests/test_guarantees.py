@@ -18,12 +18,9 @@ import pytest
 from pipelines.generate import generate
 from pipelines.runner import run_pipeline
 from pipelines.settings import Settings
+from tests.helpers import run_command
 
 ALL_BUT_LOG = "table_name <> 'publish_log'"
-
-
-def _bin(name: str) -> str:
-    return str(Path(sys.executable).parent / name)
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +124,7 @@ def test_readers_keep_a_consistent_snapshot_across_publishes(landing, tmp_path):
 @pytest.mark.slow
 def test_runs_killed_at_any_point_leave_the_published_file_intact(landing, tmp_path):
     data = tmp_path / "data"
-    command = [_bin("danvan"), "run", "--landing", str(landing), "--data-dir", str(data)]
+    command = run_command(landing, data)
     assert subprocess.run(command, capture_output=True, timeout=600).returncode == 0
     published = data / "reporting.duckdb"
     for delay in (0.5, 2.0, 4.0, 6.0, 8.0):
@@ -150,14 +147,7 @@ def test_run_refuses_to_start_without_a_key_outside_demo_mode(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DANVAN_PII_KEY", "DANVAN_DEMO")}
     (tmp_path / "landing").mkdir()
     done = subprocess.run(
-        [
-            _bin("danvan"),
-            "run",
-            "--landing",
-            str(tmp_path / "landing"),
-            "--data-dir",
-            str(tmp_path / "data"),
-        ],
+        run_command(tmp_path / "landing", tmp_path / "data"),
         env=env,
         capture_output=True,
         text=True,

@@ -4,7 +4,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -17,14 +16,10 @@ from pipelines.definitions import ALL_ASSETS, defs
 from pipelines.resources import DanvanResource
 from pipelines.schedules import nightly_refresh
 from pipelines.sensors import landing_sensor
-from tests.helpers import dossier, procedure, write_csv
+from tests.helpers import bin_path, dossier, procedure, run_command, write_csv
 from warehouse.tables import TABLE_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _bin(name: str) -> str:
-    return str(Path(sys.executable).parent / name)
 
 
 class Landing:
@@ -154,7 +149,7 @@ def test_backfill_of_a_partition_range_from_the_command_line(tmp_path):
     env = {**os.environ, "DANVAN_LANDING_DIR": str(landing), "DANVAN_DATA_DIR": str(data)}
     done = subprocess.run(
         [
-            _bin("dagster"),
+            bin_path("dagster"),
             "asset",
             "materialize",
             "-m",
@@ -179,14 +174,7 @@ def test_two_runs_at_once_both_succeed(tmp_path):
     from pipelines.generate import generate
 
     generate(tmp_path / "landing", scale=0.01)
-    command = [
-        _bin("danvan"),
-        "run",
-        "--landing",
-        str(tmp_path / "landing"),
-        "--data-dir",
-        str(tmp_path / "data"),
-    ]
+    command = run_command(tmp_path / "landing", tmp_path / "data")
     runs = [
         subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         for _ in range(2)
@@ -236,7 +224,7 @@ def test_the_webserver_shows_every_asset_and_check(tmp_path):
     port = _free_port()
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
     server = subprocess.Popen(
-        [_bin("dagster-webserver"), "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+        [bin_path("dagster-webserver"), "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -2,7 +2,6 @@
 checks pass and fail as they should, runs are idempotent, readers are never disturbed."""
 
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from pipelines.generate import generate
 from pipelines.resources import DanvanResource
 from pipelines.runner import run_pipeline
 from pipelines.settings import Settings
-from tests.helpers import dossier, write_csv
+from tests.helpers import bin_path, dossier, run_command, write_csv
 from warehouse.tables import TABLE_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,13 +30,9 @@ COMPARED_TABLES = (
 )
 
 
-def _bin(name: str) -> str:
-    return str(Path(sys.executable).parent / name)
-
-
 def test_dagster_definitions_validate():
     done = subprocess.run(
-        [_bin("dagster"), "definitions", "validate", "-w", "workspace.yaml"],
+        [bin_path("dagster"), "definitions", "validate", "-w", "workspace.yaml"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -49,7 +44,7 @@ def test_dagster_definitions_validate():
 
 def test_dg_check_defs():
     done = subprocess.run(
-        [_bin("dg"), "check", "defs"], cwd=ROOT, capture_output=True, text=True, timeout=300
+        [bin_path("dg"), "check", "defs"], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, (done.stdout + done.stderr)[-2000:]
 
@@ -95,14 +90,7 @@ def test_an_analyst_reading_during_a_run_sees_no_error(small):
     db = str(small.data_dir / "reporting.duckdb")
     held = duckdb.connect(db, read_only=True)
     run = subprocess.Popen(
-        [
-            _bin("danvan"),
-            "run",
-            "--landing",
-            str(small.landing_dir),
-            "--data-dir",
-            str(small.data_dir),
-        ],
+        run_command(small.landing_dir, small.data_dir),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -234,14 +222,7 @@ def test_cli_run_exits_non_zero_with_a_readable_message(tmp_path):
     (tmp_path / "landing/dossiers").mkdir(parents=True)
     (tmp_path / "landing/dossiers/ho_so_2024-02.csv").write_text("a,b\n1,2\n")
     done = subprocess.run(
-        [
-            _bin("danvan"),
-            "run",
-            "--landing",
-            str(tmp_path / "landing"),
-            "--data-dir",
-            str(tmp_path / "data"),
-        ],
+        run_command(tmp_path / "landing", tmp_path / "data"),
         capture_output=True,
         text=True,
         timeout=300,
