@@ -43,6 +43,25 @@ def parse_datetime(raw: pl.Expr) -> pl.Expr:
     return pl.when(year.is_between(_MIN_YEAR, _MAX_YEAR)).then(parsed)
 
 
+def guess_datetime_format(values: pl.Series) -> str | None:
+    """The format that reads most of the first non-empty values of a column (a fast path: rows
+    it cannot read still go through every format)."""
+    sample = values.drop_nulls().head(200)
+    if sample.is_empty():
+        return None
+    scores = {
+        fmt: sample.str.strptime(pl.Datetime("us"), fmt, strict=False).is_not_null().sum()
+        for fmt in _DATETIME_FORMATS
+    }
+    best = max(scores, key=scores.get)
+    return best if scores[best] else None
+
+
+def parse_datetime_as(text: pl.Expr, fmt: str) -> pl.Expr:
+    parsed = text.str.strptime(pl.Datetime("us"), fmt, strict=False)
+    return pl.when(parsed.dt.year().is_between(_MIN_YEAR, _MAX_YEAR)).then(parsed)
+
+
 def parse_date(raw: pl.Expr) -> pl.Expr:
     return parse_datetime(raw).dt.date()
 

@@ -229,37 +229,47 @@ def _to_table(path, spec, header, cells: pl.DataFrame, first_row: int, encoding)
     missing = [c.header for c in spec.required_columns if c.name not in found]
     if missing:
         raise FileRejected(path, "missing required column(s): " + ", ".join(map(repr, missing)))
-    # blank, units and totals rows are judged on every cell, mapped or not: people type
-    # "Tổng cộng" in whichever column they like (often STT)
-    values = [pl.col(c).str.strip_chars() for c in cells.columns]
+    source_names = cells.columns
+    cells = cells.with_columns(
+        pl.int_range(first_row, first_row + cells.height, dtype=pl.Int64).alias(ROW)
+    )
+    # Only a row with an empty required cell, a first required cell that is blank or a "(1)"
+    # units mark, or one of the first and last few rows can be a blank, units or totals row:
+    # the full judgement — on every cell, mapped or not, since people type "Tổng cộng" in
+    # whichever column they like — runs on those rows alone (a full scan costs seconds).
+    required = [source_names[found[c.name][1]] for c in spec.required_columns]
+    first = pl.col(required[0]).str.strip_chars()
+    position = pl.int_range(pl.len())
+    suspect = (
+        pl.any_horizontal(*(pl.col(r).is_null() for r in required))
+        | (first == "")
+        | first.str.starts_with("(")
+        | (position < 3)
+        | (position >= pl.len() - 5)
+    )
+    values = [pl.col(c).str.strip_chars() for c in source_names]
     filled = pl.sum_horizontal(*(v.is_not_null() & (v != "") for v in values))
     units = pl.all_horizontal(
         *(v.is_null() | (v == "") | v.str.contains(_UNITS_CELL) for v in values)
     )
     total = pl.any_horizontal(*(key_expr(v).is_in(list(TOTAL_LABELS)) for v in values))
-    source_names = cells.columns
-    frame = cells.with_columns(
-        pl.int_range(first_row, first_row + cells.height, dtype=pl.Int64).alias(ROW),
+    judged = cells.filter(suspect).with_columns(
         (filled == 0).alias("__blank"),
         (units & (filled > 0)).alias("__units"),
         total.fill_null(False).alias("__total"),
-    ).select(
-        *(
-            pl.col(source_names[found[c.name][1]]).alias(c.name)
-            if c.name in found
-            else pl.lit(None, pl.String).alias(c.name)
-            for c in spec.columns
-        ),
-        ROW,
-        "__blank",
-        "__units",
-        "__total",
     )
-    flags = ("__blank", "__units", "__total")
-    data = frame.filter(~pl.col("__blank") & ~pl.col("__units") & ~pl.col("__total"))
+    not_data = judged.filter(pl.col("__blank") | pl.col("__units") | pl.col("__total"))
+    named = [
+        pl.col(source_names[found[c.name][1]]).alias(c.name)
+        if c.name in found
+        else pl.lit(None, pl.String).alias(c.name)
+        for c in spec.columns
+    ]
+    data = cells.join(not_data.select(ROW), on=ROW, how="anti").select(*named, ROW)
+    totals = judged.filter("__total").select(*named, ROW)
     return RawTable(
-        frame=data.drop(flags),
-        totals=frame.filter(pl.col("__total")).drop(flags),
+        frame=data,
+        totals=totals,
         encoding=encoding,
         unknown_headers=unknown,
         missing_optional=[c.header for c in spec.columns if c.name not in found],

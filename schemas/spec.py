@@ -66,6 +66,12 @@ class Column:
         return _DTYPES.get(self.kind)
 
     @property
+    def is_textual(self) -> bool:
+        """Holds letters (names, labels): NFC matters. Dates and numbers are ASCII and only
+        need trimming, which saves normalising millions of cells."""
+        return self.kind not in ("date", "datetime", "int", "number")
+
+    @property
     def is_personal(self) -> bool:
         return self.kind in ("pii_drop", "pii_hash")
 
@@ -90,6 +96,26 @@ class Column:
             parsed = parsers.parse_enum(text, self.mapping or {}, self.dtype)
         else:
             raise ValueError(f"column {self.name}: kind {self.kind} has no parsed value")
+        if self.default is not None:
+            parsed = pl.when(text.is_null()).then(pl.lit(self.default)).otherwise(parsed)
+        return parsed.cast(self.dtype).alias(self.name)
+
+    def parse_fast(self, text: pl.Expr, sample: pl.Series) -> pl.Expr | None:
+        """A cheaper reading that is right wherever it gives a value: one date format (the
+        column's dominant one), plain integers. None when the column has no such path; rows
+        the fast path leaves empty are parsed again with `parse`."""
+        if self.clean is not None:
+            return None
+        if self.kind in ("date", "datetime"):
+            fmt = parsers.guess_datetime_format(sample)
+            if fmt is None:
+                return None
+            parsed = parsers.parse_datetime_as(text, fmt)
+            parsed = parsed.dt.date() if self.kind == "date" else parsed
+        elif self.kind in ("int", "number"):
+            parsed = text.cast(pl.Int64, strict=False)
+        else:
+            return None
         if self.default is not None:
             parsed = pl.when(text.is_null()).then(pl.lit(self.default)).otherwise(parsed)
         return parsed.cast(self.dtype).alias(self.name)

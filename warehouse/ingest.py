@@ -128,6 +128,31 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _typed(spec: SourceSpec, cleaned: pl.DataFrame) -> pl.DataFrame:
+    """Every column parsed. Dates in the column's usual format and plain integers take a fast
+    path; only the rows it leaves unread (other formats, typing errors) get the full parsers."""
+    fast_columns, expressions = [], []
+    for column in spec.kept_columns:
+        fast = column.parse_fast(pl.col(column.name), cleaned.get_column(column.name))
+        expressions.append(column.parse(pl.col(column.name)) if fast is None else fast)
+        if fast is not None:
+            fast_columns.append(column.name)
+    typed = cleaned.select(ROW, *expressions)
+    if not fast_columns:
+        return typed
+    texts = cleaned.select(ROW, *(pl.col(n).alias(f"__text_{n}") for n in fast_columns))
+    unread = pl.any_horizontal(
+        *(pl.col(n).is_null() & pl.col(f"__text_{n}").is_not_null() for n in fast_columns)
+    )
+    again = typed.join(texts, on=ROW).filter(unread).select(ROW)
+    if again.height == 0:
+        return typed
+    redone = cleaned.join(again, on=ROW, how="semi").select(
+        ROW, *(c.parse(pl.col(c.name)) for c in spec.kept_columns)
+    )
+    return pl.concat([typed.join(again, on=ROW, how="anti"), redone]).sort(ROW)
+
+
 # ---------------------------------------------------------------- rules → long-form failures
 
 
@@ -390,10 +415,12 @@ def ingest_file(
     outcome.rows_read = raw.height
     outcome.totals_rows = table.totals.height
 
-    names = [c.name for c in spec.columns]
     compared = [c.name for c in spec.columns if c.kind != "ignore"]  # STT differs between copies
     # every cell NFC, trimmed, blank → null: what duplicates are judged on and parsers read
-    cleaned = raw.select(ROW, *(clean_text_expr(pl.col(n)).alias(n) for n in names))
+    cleaned = raw.select(
+        ROW,
+        *(clean_text_expr(pl.col(c.name), nfc=c.is_textual).alias(c.name) for c in spec.columns),
+    )
     if spec.totals_columns and table.totals.height:
         outcome.totals_reconciled, outcome.totals_message = _reconcile_totals(
             spec, cleaned, table.totals
@@ -403,7 +430,7 @@ def ingest_file(
     cleaned = cleaned.unique(subset=compared, keep="first", maintain_order=True)
     outcome.rows_duplicate = raw.height - cleaned.height
 
-    typed = cleaned.select(ROW, *(c.parse(pl.col(c.name)) for c in spec.kept_columns))
+    typed = _typed(spec, cleaned)
     if spec.derive is not None:
         typed = spec.derive(typed, context, delivery.period)
     parse = _parse_failures(spec, cleaned, typed)
