@@ -56,7 +56,11 @@ class Warehouse:
 
     @contextmanager
     def _open(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        con = duckdb.connect(str(self.paths.build_db))
+        # a bounded memory: DuckDB spills the large joins (months × dossiers) to disk instead
+        con = duckdb.connect(
+            str(self.paths.build_db),
+            config={"memory_limit": os.environ.get("DANVAN_DUCKDB_MEMORY", "2GB")},
+        )
         try:
             self._register_sources(con)
             yield con
