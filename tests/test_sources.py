@@ -338,7 +338,19 @@ def test_units_valid_on_the_event_date(tmp_path, code, date, valid):
         # 30/4–1/5/2024 with the working Saturday 4 May
         (dt.date(2024, 4, 26), 1, dt.date(2024, 5, 2)),
         (dt.date(2024, 5, 3), 1, dt.date(2024, 5, 4)),
+        # swaps the library names ("substituted from …"): Saturdays 26/4/2025 and 22/8/2026 worked
+        (dt.date(2025, 4, 25), 1, dt.date(2025, 4, 26)),
+        (dt.date(2026, 8, 21), 1, dt.date(2026, 8, 22)),
     ],
 )
 def test_working_day_deadlines_around_tet(start, days, expected):
     assert add_working_days(calendar(), start, days) == expected
+
+
+def test_the_override_file_corrects_the_library(tmp_path, monkeypatch):
+    from warehouse import calendar as module
+
+    overrides = tmp_path / "overrides.csv"
+    overrides.write_text("date,is_working_day,note\n2024-03-08,false,a local day off\n")
+    monkeypatch.setattr(module, "OVERRIDES_CSV", overrides)
+    assert add_working_days(module.calendar(), dt.date(2024, 3, 7), 1) == dt.date(2024, 3, 11)

@@ -1,5 +1,5 @@
-"""Working-day calendar: Vietnamese public holidays (the `holidays` library) plus an override
-file for official swap days that the library does not know (working Saturdays)."""
+"""Working-day calendar: Vietnamese public holidays and official day swaps from the `holidays`
+library, plus an override file for corrections the library does not know yet."""
 
 import datetime as dt
 
@@ -21,9 +21,24 @@ def calendar() -> pl.DataFrame:
         {"date": list(public.keys()), "holiday_name": list(public.values())},
         schema={"date": pl.Date, "holiday_name": pl.String},
     )
-    overrides = pl.read_csv(OVERRIDES_CSV, try_parse_dates=True).select(
-        pl.col("date").cast(pl.Date), pl.col("is_working_day").alias("override")
-    )
+    # an official swap moves a working day to a Saturday: the library names the day off
+    # "substituted from MM/DD/YYYY", and that Saturday is worked
+    worked_saturdays = names.select(
+        date=pl.col("holiday_name")
+        .str.extract(r"substituted from (\d\d/\d\d/\d{4})")
+        .str.to_date("%m/%d/%Y"),
+        override=pl.lit(True),
+    ).drop_nulls("date")
+    corrections = pl.read_csv(
+        OVERRIDES_CSV,
+        try_parse_dates=True,
+        schema_overrides={
+            "date": pl.Date,
+            "is_working_day": pl.Boolean,
+            "note": pl.String,
+        },
+    ).select("date", pl.col("is_working_day").alias("override"))
+    overrides = pl.concat([worked_saturdays, corrections]).unique("date", keep="last")
     days = pl.DataFrame(
         {"date": pl.date_range(dt.date(FIRST_YEAR, 1, 1), dt.date(LAST_YEAR, 12, 31), eager=True)}
     )
