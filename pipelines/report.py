@@ -138,7 +138,8 @@ def _welfare(con, year: int) -> str:
         axis.bar(orgs, heights, bottom=bottom, label=support)
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
     axis.set_ylabel("tỷ đồng / billion VND")
-    axis.legend(fontsize=8)
+    if types:
+        axis.legend(fontsize=8)
     axis.set_title(f"Giá trị an sinh xã hội theo tổ chức và hình thức, {year}")
     return _img(_png(figure), "welfare by organisation and type")
 
