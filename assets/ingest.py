@@ -9,7 +9,7 @@ from pipelines.resources import DanvanResource
 from pipelines.settings import MissingKeyError, pii_key
 from schemas.registry import SOURCES
 from schemas.spec import SourceSpec
-from warehouse.ingest import IngestContext, PartitionOutcome, ingest_partition
+from warehouse.ingest import IngestContext, PartitionOutcome, ingest_periods
 
 
 def check_names(source: str) -> dict[str, str]:
@@ -165,13 +165,12 @@ def make_staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         ingest_context = IngestContext.standard(key, danvan.landing)
         keys = context.partition_keys
         outcomes: list[PartitionOutcome] = []
-        for period in keys:
-            if len(keys) > 1 and period not in present:
-                continue  # a range run leaves periods without files as they are
-            outcome = ingest_partition(spec, period, deliveries, ingest_context, danvan.paths)
+        # a range run leaves periods without files as they are
+        periods = [p for p in keys if len(keys) == 1 or p in present]
+        for outcome in ingest_periods(spec, periods, deliveries, ingest_context, danvan.paths):
             outcomes.append(outcome)
             context.log.info(
-                f"{spec.name} {period}: {outcome.rows_loaded} rows staged, "
+                f"{spec.name} {outcome.period}: {outcome.rows_loaded} rows staged, "
                 f"{outcome.rows_quarantined} quarantined from {len(outcome.files)} file(s)"
             )
         files = [f for o in outcomes for f in o.files]

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 import os
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -663,3 +665,26 @@ def _superseded(spec, delivery, sha, context, winner) -> FileOutcome:
         loaded_at=context.loaded_at.isoformat(sep=" "),
         exported_at=delivery.exported_at.isoformat(sep=" "),
     )
+
+
+PARALLEL_FROM_BYTES = 64 * 2**20
+
+
+def ingest_periods(
+    spec: SourceSpec,
+    periods: list[str],
+    deliveries: list[Delivery],
+    context: IngestContext,
+    paths: DataPaths,
+) -> list[PartitionOutcome]:
+    """Several periods of a source, in parallel processes (periods write separate files, so
+    they need no lock). DANVAN_INGEST_WORKERS sets how many; 1 ingests in this process."""
+    mine = [d for d in deliveries if d.source == spec.name]
+    workers = min(int(os.environ.get("DANVAN_INGEST_WORKERS", os.cpu_count() or 1)), len(periods))
+    size = sum(d.path.stat().st_size for d in mine if d.period in periods)
+    if workers <= 1 or size < PARALLEL_FROM_BYTES:  # starting workers costs about a second
+        return [ingest_partition(spec, p, mine, context, paths) for p in periods]
+    # spawn, not fork: forking a process that runs polars' thread pool can deadlock
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        jobs = [pool.submit(ingest_partition, spec, p, mine, context, paths) for p in periods]
+        return [job.result() for job in jobs]
