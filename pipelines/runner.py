@@ -117,7 +117,7 @@ def run_pipeline(settings: Settings, echo: Callable[[str], None] = print) -> Run
             summary.failures.append(message)
             blocking = blocking or kind != "rejected_file"
     if blocking:
-        echo("! a blocking check failed during ingest: the warehouse was not rebuilt or published")
+        echo("! ingest failed (not a rejected file): nothing was rebuilt or published")
     else:
         _model_and_publish(resources, instance, summary, echo)
     _count(resource, summary)
