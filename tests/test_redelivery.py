@@ -117,3 +117,48 @@ def test_a_period_with_no_files_left_stages_nothing(tmp_path):
     outcome = ingest(tmp_path / "landing", tmp_path / "data", "dossiers", "2024-01")
     assert outcome.files == [] and staged(tmp_path / "data", "dossiers", "2024-01").height == 0
     assert isinstance(staged(tmp_path / "data", "dossiers", "2024-01"), pl.DataFrame)
+
+
+def test_parallel_ingest_gives_the_same_staging_as_sequential(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from schemas.landing import discover
+    from schemas.registry import SOURCES
+    from warehouse import ingest as module
+    from warehouse.paths import DataPaths
+
+    landing = tmp_path / "landing"
+    for month in ("01", "02", "03"):
+        write_csv(
+            landing / f"dossiers/ho_so_2024-{month}.csv",
+            [
+                dossier(
+                    dossier_code=f"H{month}",
+                    received_at=f"05/{month}/2024 08:00",
+                    due_at=f"10/{month}/2024 17:00",
+                    finished_at=f"09/{month}/2024 10:00",
+                ),
+                dossier(dossier_code=f"X{month}", channel="Fax"),
+            ],
+        )
+    deliveries, _ = discover(landing, SOURCES.values())
+    context = module.IngestContext.standard(b"k", landing, dt.datetime(2025, 1, 1))
+    periods = ["2024-01", "2024-02", "2024-03"]
+    sequential = module.ingest_periods(
+        SOURCES["dossiers"], periods, deliveries, context, DataPaths(tmp_path / "one")
+    )
+    monkeypatch.setenv("DANVAN_INGEST_WORKERS", "2")
+    monkeypatch.setattr(module, "PARALLEL_FROM_BYTES", 0)
+    parallel = module.ingest_periods(
+        SOURCES["dossiers"], periods, deliveries, context, DataPaths(tmp_path / "two")
+    )
+    assert [o.period for o in parallel] == periods
+    assert (
+        [(o.rows_loaded, o.rows_quarantined) for o in parallel]
+        == [(o.rows_loaded, o.rows_quarantined) for o in sequential]
+        == [(1, 1)] * 3
+    )
+    for period in periods:
+        assert staged(tmp_path / "one", "dossiers", period).equals(
+            staged(tmp_path / "two", "dossiers", period)
+        )

@@ -677,10 +677,12 @@ def ingest_periods(
     context: IngestContext,
     paths: DataPaths,
 ) -> list[PartitionOutcome]:
-    """Several periods of a source, in parallel processes (periods write separate files, so
-    they need no lock). DANVAN_INGEST_WORKERS sets how many; 1 ingests in this process."""
+    """Several periods of a source, optionally in parallel processes (periods write separate
+    files, so they need no lock). DANVAN_INGEST_WORKERS sets how many; the default, 1, ingests
+    in this process: polars already uses every core, and on 2 cores two workers measured the
+    same time at 10M rows with 4.6 GiB instead of 2.6 GiB peak memory."""
     mine = [d for d in deliveries if d.source == spec.name]
-    workers = min(int(os.environ.get("DANVAN_INGEST_WORKERS", os.cpu_count() or 1)), len(periods))
+    workers = min(int(os.environ.get("DANVAN_INGEST_WORKERS", "1")), len(periods))
     size = sum(d.path.stat().st_size for d in mine if d.period in periods)
     if workers <= 1 or size < PARALLEL_FROM_BYTES:  # starting workers costs about a second
         return [ingest_partition(spec, p, mine, context, paths) for p in periods]
