@@ -55,18 +55,12 @@ print(con.sql("select count(*) from t").fetchall()[0][0])
 
 
 def _redeliver_one_month(landing: Path) -> Path:
-    """A corrected re-export of June: some statuses changed, a later stamp."""
+    """A corrected re-export of June: every 100th dossier now rated "Không hài lòng"."""
     source = next((landing / "dossiers").glob("ho_so_2024-06__*.csv"))
-    text = pl.read_csv(source, infer_schema=False, separator=",")
-    changed = text.with_columns(
-        pl.when(pl.int_range(pl.len()) % 100 == 0)
-        .then(pl.lit("Đánh giá"))
-        .otherwise(pl.lit(None))
-        .alias("_")
-    )
     target = source.with_name("ho_so_2024-06__20250301000000.csv")
-    changed.drop("_").with_columns(
-        pl.when(pl.int_range(pl.len()) % 100 == 0)
+    every_hundredth = pl.int_range(pl.len()) % 100 == 0
+    pl.read_csv(source, infer_schema=False).with_columns(
+        pl.when(every_hundredth)
         .then(pl.lit("Không hài lòng"))
         .otherwise(pl.col("Đánh giá"))
         .alias("Đánh giá")

@@ -58,9 +58,10 @@ def match_file(path: Path, spec: SourceSpec) -> Delivery | Unmatched:
         )
     period = found.group("period")
     try:
-        period_bounds(spec.period_kind, period) if spec.period_kind != "date" else (
+        if spec.period_kind == "date":
             dt.date.fromisoformat(period)
-        )
+        else:
+            period_bounds(spec.period_kind, period)
     except ValueError:
         return Unmatched(path, f"'{period}' in the file name is not a valid {spec.period_kind}")
     groups = {k: v.upper() for k, v in found.groupdict().items() if k != "stamp" and v is not None}
