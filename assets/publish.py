@@ -3,6 +3,7 @@
 import datetime as dt
 
 import dagster as dg
+import duckdb
 
 from assets.model import BUILD_POOL, PUBLISHED_FRESHNESS
 from pipelines.resources import DanvanResource
@@ -24,11 +25,22 @@ from warehouse.tables import TABLE_NAMES
 def reporting_db(context: dg.AssetExecutionContext, danvan: DanvanResource) -> dg.MaterializeResult:
     target = danvan.warehouse.publish(context.run_id)
     context.log.info(f"published {target}")
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        tables = con.sql(
+            "select table_name from duckdb_tables() where schema_name = 'main' order by 1"
+        ).fetchall()
+        counts = [(t, con.sql(f"select count(*) from {t}").fetchall()[0][0]) for (t,) in tables]
+    finally:
+        con.close()
+    listing = "\n".join(["| table | rows |", "|---|---|"] + [f"| {t} | {n:,} |" for t, n in counts])
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(target)),
-            "tables": len(TABLE_NAMES) + 1,
+            "tables": len(counts),
+            "dagster/row_count": sum(n for _, n in counts),
             "size_bytes": target.stat().st_size,
+            "published_tables": dg.MetadataValue.md(listing),
         }
     )
 

@@ -189,3 +189,15 @@ def test_no_personal_data_in_staging_or_quarantine_files(demo):
                 f"create or replace view {folder}_{source} as select * from read_parquet('{glob}')"
             )
     assert _leaks(con, _samples(demo)) == []
+
+
+def test_commune_level_marts_read_in_2025_units(reporting):
+    for table, code, where in (
+        ("mart_dossier_monthly", "admin_unit_code_2025", "level = 'Xã'"),
+        ("mart_engagement_yearly", "admin_unit_code_2025", "grain = 'unit' and level = 'Xã'"),
+        ("mart_service_index_766", "unit_code_2025", "unit_type = 'commune'"),
+    ):
+        missing, total = reporting.sql(
+            f"select count(*) filter ({code} is null), count(*) from {table} where {where}"
+        ).fetchall()[0]
+        assert total > 0 and missing == 0, table

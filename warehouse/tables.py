@@ -62,7 +62,11 @@ TABLES: tuple[Table, ...] = (
         ),
         "service_index",
     ),
-    Table("mart_service_index_766", ("mart_service_index_766_detail",), "service_index"),
+    Table(
+        "mart_service_index_766",
+        ("mart_service_index_766_detail", "bridge_admin_unit_2025"),
+        "service_index",
+    ),
     Table(
         "mart_province_scorecard",
         (

@@ -19,8 +19,11 @@ with scored as (
 select
     s.*,
     (select rating from ref_766_bands b where s.total >= b.min_total order by b.min_total desc limit 1)
-        as rating
+        as rating,
+    b.new_code as unit_code_2025
 from scored s
+left join bridge_admin_unit_2025 b
+    on s.unit_type = 'commune' and b.old_code = s.unit_code and b.is_primary
 order by period_type, period, unit_type, unit_code;
 
 comment on table mart_service_index_766 is 'Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg) theo đơn vị và kỳ: điểm 5 nhóm, tổng điểm, xếp loại — Decision 766 service index per unit and period';
@@ -37,3 +40,4 @@ comment on column mart_service_index_766.total is 'Tổng điểm (chỉ tính c
 comment on column mart_service_index_766.points_assessable is 'Số điểm tối đa của các chỉ tiêu đánh giá được (100 khi đủ dữ liệu) — maximum points that could be assessed';
 comment on column mart_service_index_766.indicators_assessable is 'Số chỉ tiêu thành phần đánh giá được (trên 14) — sub-indicators assessable, of 14';
 comment on column mart_service_index_766.rating is 'Xếp loại theo tổng điểm (Xuất sắc ≥ 90, Tốt ≥ 80, Khá ≥ 70, Trung bình ≥ 50, Yếu) — rating band';
+comment on column mart_service_index_766.unit_code_2025 is 'Mã xã mới từ 01/7/2025 của đơn vị cấp xã (qua bảng chuyển đổi, đơn vị chính) — 2025 commune code, for commune units';
