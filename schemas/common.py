@@ -12,8 +12,6 @@ LEVELS = {
 }
 LEVEL_VALUES = ["Tỉnh", "Huyện", "Xã"]
 
-YES_NO_DEFAULT_NO = {"default": False}
-
 UNIT_CODE_PATTERN = r"^\d{2,5}$"
 
 

@@ -104,7 +104,3 @@ def discover(landing: Path, specs: Iterable[SourceSpec]) -> tuple[list[Delivery]
         result = match_file(path, spec)
         (deliveries if isinstance(result, Delivery) else unmatched).append(result)
     return deliveries, unmatched
-
-
-def periods(deliveries: Iterable[Delivery], source: str) -> list[str]:
-    return sorted({d.period for d in deliveries if d.source == source})

@@ -71,10 +71,6 @@ class Column:
         need trimming, which saves normalising millions of cells."""
         return self.kind not in ("date", "datetime", "int", "number")
 
-    @property
-    def is_personal(self) -> bool:
-        return self.kind in ("pii_drop", "pii_hash")
-
     def parse(self, text: pl.Expr) -> pl.Expr:
         """Typed value of a cleaned cell (NFC, trimmed, blank = null); null where unreadable,
         the column default where blank."""

@@ -548,8 +548,9 @@ def ingest_partition(
     When the period's files, the code and the key are those of the last ingest, its staged
     rows are reused instead of reading the files again (an incremental run)."""
     mine = [d for d in deliveries if d.source == spec.name and d.period == period]
+    shas = {d.path: sha256_of(d.path) for d in mine}  # each file read once for its hash
     if reuse:
-        previous = _reusable(spec, period, mine, context, paths)
+        previous = _reusable(spec, period, mine, shas, context, paths)
         if previous is not None:
             return previous
     files: list[FileOutcome] = []
@@ -560,7 +561,6 @@ def ingest_partition(
         newest_first = sorted(
             (d for d in mine if d.slot == slot), key=lambda d: d.order, reverse=True
         )
-        shas = {d.path: sha256_of(d.path) for d in newest_first}
         # a re-delivery with the same bytes as an earlier file changes nothing: the earliest
         # copy of each content stands for it, so its rows keep their source and export time
         candidates = list(
@@ -615,7 +615,7 @@ def ingest_partition(
     )
 
 
-def _reusable(spec, period, mine, context, paths) -> PartitionOutcome | None:
+def _reusable(spec, period, mine, shas, context, paths) -> PartitionOutcome | None:
     audit = paths.audit(spec.name, period)
     staging, quarantine = paths.staging(spec.name, period), paths.quarantine(spec.name, period)
     if not (audit.exists() and staging.exists() and quarantine.exists()):
@@ -623,7 +623,7 @@ def _reusable(spec, period, mine, context, paths) -> PartitionOutcome | None:
     records = json.loads(audit.read_text(encoding="utf-8"))
     if any(r.get("ingest_version") != context.version for r in records):
         return None
-    current = {(d.path.relative_to(context.landing).as_posix(), sha256_of(d.path)) for d in mine}
+    current = {(d.path.relative_to(context.landing).as_posix(), shas[d.path]) for d in mine}
     if {(r["source_file"], r["sha256"]) for r in records} != current:
         return None
     files = [FileOutcome(**r) for r in records]
