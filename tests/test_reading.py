@@ -152,3 +152,42 @@ def test_a_spreadsheet_name_on_something_else_is_rejected(tmp_path):
     path.write_bytes(b"PK\x03\x04 this is not really a zip")
     with pytest.raises(FileRejected, match="not a readable .xlsx"):
         read_table(path, DOSSIERS)
+
+
+def test_cleaning_normalises_only_what_changes():
+    import polars as pl
+
+    from schemas.text import clean_text_frame
+
+    nfd = unicodedata.normalize("NFD", "Hồ sơ Đất đai")
+    frame = pl.DataFrame(
+        {
+            "name": [nfd, "  ASCII code  ", "Đã NFC", None, "   ", nfd],
+            "code": [" H1 ", nfd, "", "x", None, "y"],
+        }
+    )
+    cleaned = clean_text_frame(frame, ["name"])
+    assert cleaned["name"].to_list() == [
+        "Hồ sơ Đất đai",
+        "ASCII code",
+        "Đã NFC",
+        None,
+        None,
+        "Hồ sơ Đất đai",
+    ]
+    # a column left out of NFC is only trimmed
+    assert cleaned["code"].to_list() == ["H1", nfd, None, "x", None, "y"]
+
+
+def test_nfd_file_is_staged_in_nfc(tmp_path):
+    from tests.helpers import ingest, staged, write_csv
+
+    landing, data = tmp_path / "landing", tmp_path / "data"
+    name = "Cấp phiếu lý lịch tư pháp"
+    path = landing / "dossiers" / "ho_so_2024-01.csv"
+    write_csv(path, [dossier(procedure_name=name, level="Tỉnh")])
+    path.write_text(unicodedata.normalize("NFD", path.read_text(encoding="utf-8")), "utf-8")
+    ingest(landing, data, "dossiers", "2024-01")
+    rows = staged(data, "dossiers", "2024-01")
+    assert rows["procedure_name"].to_list() == [name]
+    assert rows["level"].to_list() == ["Tỉnh"]

@@ -24,7 +24,7 @@ import polars as pl
 from schemas.landing import Delivery
 from schemas.reading import ROW, FileRejected, read_table
 from schemas.spec import SourceSpec, period_bounds
-from schemas.text import clean_text_expr
+from schemas.text import clean_text_expr, clean_text_frame
 from schemas.units import district_lookup
 from warehouse import reference
 from warehouse.paths import DataPaths
@@ -130,16 +130,33 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _parse_distinct(column, values: pl.Series) -> pl.Series:
+    """Labels, flags and codes repeat: each distinct text is parsed once, then looked up."""
+    distinct = pl.DataFrame({"text": values.unique()})
+    lookup = distinct.with_columns(column.parse(pl.col("text")))
+    rows = pl.DataFrame({"text": values}).join(
+        lookup, on="text", how="left", nulls_equal=True, maintain_order="left"
+    )
+    return rows.get_column(column.name)
+
+
 def _typed(spec: SourceSpec, cleaned: pl.DataFrame) -> pl.DataFrame:
     """Every column parsed. Dates in the column's usual format and plain integers take a fast
     path; only the rows it leaves unread (other formats, typing errors) get the full parsers."""
-    fast_columns, expressions = [], []
+    fast_columns, expressions, by_distinct = [], [], []
     for column in spec.kept_columns:
         fast = column.parse_fast(pl.col(column.name), cleaned.get_column(column.name))
-        expressions.append(column.parse(pl.col(column.name)) if fast is None else fast)
         if fast is not None:
             fast_columns.append(column.name)
-    typed = cleaned.select(ROW, *expressions)
+            expressions.append(fast)
+        elif column.kind in ("enum", "bool") or column.clean is not None:
+            by_distinct.append(column)
+        else:
+            expressions.append(column.parse(pl.col(column.name)))
+    typed = cleaned.select(ROW, *expressions).with_columns(
+        _parse_distinct(c, cleaned.get_column(c.name)) for c in by_distinct
+    )
+    typed = typed.select(ROW, *(c.name for c in spec.kept_columns))
     if not fast_columns:
         return typed
     texts = cleaned.select(ROW, *(pl.col(n).alias(f"__text_{n}") for n in fast_columns))
@@ -419,9 +436,15 @@ def ingest_file(
 
     compared = [c.name for c in spec.columns if c.kind != "ignore"]  # STT differs between copies
     # every cell NFC, trimmed, blank → null: what duplicates are judged on and parsers read
-    cleaned = raw.select(
-        ROW,
-        *(clean_text_expr(pl.col(c.name), nfc=c.is_textual).alias(c.name) for c in spec.columns),
+    cleaned = pl.concat(
+        [
+            raw.select(ROW),
+            clean_text_frame(
+                raw.select(c.name for c in spec.columns),
+                [c.name for c in spec.columns if c.is_textual],
+            ),
+        ],
+        how="horizontal",
     )
     if spec.totals_columns and table.totals.height:
         outcome.totals_reconciled, outcome.totals_message = _reconcile_totals(
@@ -462,8 +485,9 @@ def ingest_file(
             pl.col("reason").unique(maintain_order=True).str.join("; ").alias("reason"),
         )
     )
+    held = cleaned.join(reasons.select(pl.col("row").alias(ROW)), on=ROW, how="semi")
     quarantine = reasons.join(
-        _masked_raw(spec, cleaned, context.pii_key), left_on="row", right_on=ROW
+        _masked_raw(spec, held, context.pii_key), left_on="row", right_on=ROW
     ).select(
         pl.lit(spec.name).alias("source"),
         pl.lit(source_file).alias("source_file"),

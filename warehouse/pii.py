@@ -32,8 +32,10 @@ def hmac_columns(frame: pl.DataFrame, columns: list[str], key: bytes) -> pl.Data
     )
     con = duckdb.connect()
     try:
-        con.register("frame_in", frame)
-        query = f"select * replace ({replacements}) from frame_in"
-        return con.sql(query, params={"inner": inner, "outer": outer}).pl()
+        # only the hashed columns cross into DuckDB; it keeps their order, so they line up
+        con.register("frame_in", frame.select(present))
+        query = f"select {replacements} from frame_in"
+        hashed = con.sql(query, params={"inner": inner, "outer": outer}).pl()
     finally:
         con.close()
+    return frame.with_columns(hashed.get_column(c) for c in present)
