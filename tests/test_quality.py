@@ -95,3 +95,18 @@ def test_empty_table_fails_the_row_count_bound():
     assert ("expect_table_row_count_to_be_between", "") in {
         (e["expectation"], e["columns"]) for e in result.failed
     }
+
+
+def test_large_tables_are_validated_on_an_even_repeatable_sample(monkeypatch):
+    from warehouse import expectations
+
+    monkeypatch.setattr(expectations, "SAMPLE_ROWS", 100)
+    con = duckdb.connect()
+    con.execute("create table t as select range as n, range // 100 as month from range(1000)")
+    first = expectations.read_for_validation(con, "t")
+    again = expectations.read_for_validation(con, "t")
+    assert len(first) == 100
+    assert first["n"].tolist() == again["n"].tolist()
+    assert sorted(first["month"].value_counts().tolist()) == [10] * 10  # every month, evenly
+    con.execute("create table small as select range as n from range(50)")
+    assert len(expectations.read_for_validation(con, "small")) == 50

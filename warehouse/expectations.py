@@ -144,14 +144,15 @@ SAMPLE_ROWS = 250_000  # GX works on pandas: larger tables are validated on a fi
 
 
 def read_for_validation(con, table: str):
-    """The table as a pandas frame; above SAMPLE_ROWS a repeatable reservoir sample (the grain
-    of fact_dossier is also checked in full by a DuckDB table check)."""
+    """The table as a pandas frame; above SAMPLE_ROWS every k-th stored row, an even spread
+    over all periods that is the same on every run and reads in parallel (a reservoir sample
+    took 6 s on 10M rows). The grain of fact_dossier is also checked in full by a table check."""
     rows = con.sql(f"select count(*) from {table}").fetchall()[0][0]
     if rows <= SAMPLE_ROWS:
         return con.sql(f"select * from {table}").df()
-    return con.sql(
-        f"select * from {table} using sample reservoir({SAMPLE_ROWS} rows) repeatable (42)"
-    ).df()
+    step = -(-rows // SAMPLE_ROWS)
+    # through polars: DuckDB's own pandas conversion of this sample took twice as long
+    return con.sql(f"select * from {table} where rowid % {step} = 0").pl().to_pandas()
 
 
 @dataclass
@@ -168,6 +169,7 @@ class SuiteResult:
 def validate_table(table: str, frame) -> SuiteResult:
     """Run the table's suite on a pandas frame."""
     context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = {"globally": False}  # no tqdm bars in run logs
     source = context.data_sources.add_pandas(name=f"{table}_source")
     batch = source.add_dataframe_asset(name=table).add_batch_definition_whole_dataframe("all")
     suite = context.suites.add(gx.ExpectationSuite(name=f"{table}_suite"))
