@@ -162,3 +162,31 @@ def test_parallel_ingest_gives_the_same_staging_as_sequential(tmp_path, monkeypa
         assert staged(tmp_path / "one", "dossiers", period).equals(
             staged(tmp_path / "two", "dossiers", period)
         )
+
+
+def test_unchanged_files_are_neither_hashed_nor_read_again(tmp_path, monkeypatch):
+    from warehouse import ingest as module
+
+    landing, data = tmp_path / "landing", tmp_path / "data"
+    write_csv(landing / "dossiers/ho_so_2024-01.csv", [dossier()])
+    assert not ingest(landing, data, "dossiers", "2024-01").reused
+    hashed, read = [], []
+    real_hash, real_read = module.sha256_of, module.read_table
+    monkeypatch.setattr(module, "sha256_of", lambda p: hashed.append(p) or real_hash(p))
+    monkeypatch.setattr(module, "read_table", lambda *a: read.append(a) or real_read(*a))
+    again = ingest(landing, data, "dossiers", "2024-01")
+    assert again.reused and again.rows_loaded == 1
+    assert hashed == [] and read == []
+
+
+def test_a_file_rewritten_in_place_with_the_same_size_is_read_again(tmp_path):
+    landing, data = tmp_path / "landing", tmp_path / "data"
+    path = write_csv(landing / "dossiers/ho_so_2024-01.csv", [dossier(dossier_code="AAAA")])
+    ingest(landing, data, "dossiers", "2024-01")
+    size, mtime = path.stat().st_size, path.stat().st_mtime_ns
+    write_csv(path, [dossier(dossier_code="BBBB")])
+    os.utime(path, ns=(mtime, mtime))  # same size, same mtime: only ctime and content differ
+    assert path.stat().st_size == size
+    outcome = ingest(landing, data, "dossiers", "2024-01")
+    assert not outcome.reused
+    assert staged(data, "dossiers", "2024-01")["dossier_code"].to_list() == ["BBBB"]
