@@ -73,12 +73,14 @@ def make_table_asset(table: Table) -> dg.AssetsDefinition:
         warehouse = danvan.warehouse
         started = time.perf_counter()
         with warehouse.connect() as con:
-            warehouse.run(con, table.name)
+            done = warehouse.run(con, table.name)
             metadata = table_metadata(con, table.name)
             yield from _run_checks(con, table)
         seconds = round(time.perf_counter() - started, 2)
-        context.log.info(f"{table.name}: {metadata['dagster/row_count']} rows in {seconds} s")
-        yield dg.MaterializeResult(metadata={**metadata, "seconds": seconds})
+        context.log.info(
+            f"{table.name}: {done}, {metadata['dagster/row_count']} rows in {seconds} s"
+        )
+        yield dg.MaterializeResult(metadata={**metadata, "seconds": seconds, "build": done})
 
     return build
 

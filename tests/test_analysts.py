@@ -63,9 +63,15 @@ def test_parquet_exports_match_the_published_tables(demo, published):
             "select table_name from duckdb_tables() where schema_name = 'main'"
         ).fetchall()
     ]
-    assert sorted(p.stem for p in exports.glob("*.parquet")) == sorted(tables)
+    by_period = {p.name for p in exports.iterdir() if p.is_dir()}
+    assert by_period == {"fact_dossier"}
+    assert sorted([p.stem for p in exports.glob("*.parquet")] + [*by_period]) == sorted(tables)
     for table in tables:
         rows = published.sql(f"select count(*) from {table}").fetchall()[0][0]
-        path = exports / f"{table}.parquet"
+        path = exports / (f"{table}/*.parquet" if table in by_period else f"{table}.parquet")
         assert pl.scan_parquet(path).select(pl.len()).collect().item() == rows, table
         assert duckdb.sql(f"select count(*) from read_parquet('{path}')").fetchall()[0][0] == rows
+    periods = published.sql("select distinct period from fact_dossier").fetchall()
+    assert sorted(p.stem for p in (exports / "fact_dossier").glob("*.parquet")) == sorted(
+        p for (p,) in periods
+    )

@@ -24,7 +24,7 @@ import polars as pl
 
 from schemas.landing import discover
 from schemas.registry import SOURCES
-from warehouse import calendar, index_766, reference
+from warehouse import calendar, incremental, index_766, reference
 from warehouse.ingest import QUARANTINE_SCHEMA, sha256_of
 from warehouse.paths import DataPaths
 
@@ -94,9 +94,18 @@ class Warehouse:
         _temp_table(con, "ref_766_indicators", indicators)
         _temp_table(con, "ref_766_bands", bands)
 
-    def run(self, con: duckdb.DuckDBPyConnection, name: str) -> None:
-        """Run one model file (one table, with its comments)."""
-        con.execute(render_sql(name))
+    def run(self, con: duckdb.DuckDBPyConnection, name: str) -> str:
+        """Build one table from its model file (with its comments); says what was done."""
+        table = incremental.INCREMENTAL.get(name)
+        if table is None:
+            con.execute(render_sql(name))
+            return "rebuilt whole"
+
+        def rows(relation: str) -> str:
+            return render_sql(f"{name}_rows", rows=relation)
+
+        full = render_sql(name, **{f"{name}_rows": rows(f"stg_{table.source}")})
+        return incremental.build(con, table, self.paths, full, rows)
 
     def publish(self, run_id: str) -> Path:
         """Record the publish, export every table to Parquet, copy build.duckdb and swap both
@@ -114,13 +123,17 @@ class Warehouse:
                 )
                 exports = self._export_parquet(con, run_id)
             shutil.copyfile(self.paths.build_db, temporary)
+            _drop_pipeline_state(temporary)
             os.chmod(temporary, 0o444)  # analysts read; only the pipeline replaces
             os.replace(temporary, target)
             _swap_link(self.paths.exports, exports)
         return target
 
     def _export_parquet(self, con: duckdb.DuckDBPyConnection, run_id: str) -> Path:
-        """One Parquet file per published table, in a new version folder."""
+        """One Parquet file per published table, in a new version folder; the large tables
+        one file per period (a folder named after the table)."""
+        link = self.paths.exports
+        previous = link.resolve() if link.is_symlink() and link.resolve().is_dir() else None
         stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
         folder = self.paths.root / "exports_versions" / f"{stamp}_{run_id[:8]}"
         folder.mkdir(parents=True, exist_ok=True)
@@ -128,10 +141,60 @@ class Warehouse:
             "select table_name from duckdb_tables() where schema_name = 'main' and not temporary"
         ).fetchall()
         for (table,) in tables:
-            con.execute(
-                f"copy {table} to {_sql_path(folder / f'{table}.parquet')} (format parquet)"
-            )
+            column = EXPORTED_BY_PERIOD.get(table)
+            if column is None:
+                con.execute(
+                    f"copy {table} to {_sql_path(folder / f'{table}.parquet')} (format parquet)"
+                )
+            else:
+                _export_by_period(con, table, column, folder / table, previous)
         return folder
+
+
+EXPORTED_BY_PERIOD = {"fact_dossier": "period"}  # table → column: one Parquet file per value
+MANIFEST = "_fingerprints.json"
+
+
+def _export_by_period(con, table: str, column: str, target: Path, previous: Path | None) -> None:
+    """One file per period. A period whose rows hash as in the previous export is hard-linked
+    from it instead of written again, so a run that changed one month writes one month.
+    (The fingerprint is the sum of DuckDB's 64-bit row hashes and the row count.)"""
+    target.mkdir(parents=True)
+    fingerprints = {
+        period: fingerprint
+        for period, fingerprint in con.sql(
+            f"select {column}, cast(sum(hash(t)) as varchar) || ':' || count(*) "
+            f"from {table} t group by 1"
+        ).fetchall()
+    }
+    before_path = previous / table / MANIFEST if previous else None
+    before = {}
+    if before_path is not None and before_path.exists():
+        before = json.loads(before_path.read_text(encoding="utf-8"))
+    for period, fingerprint in sorted(fingerprints.items(), key=lambda item: str(item[0])):
+        name = f"{period}.parquet"
+        if previous is not None and before.get(str(period)) == fingerprint:
+            old = previous / table / name
+            if old.exists():
+                os.link(old, target / name)
+                continue
+        value = "null" if period is None else "'" + str(period).replace("'", "''") + "'"
+        con.execute(
+            f"copy (select * from {table} where {column} is not distinct from {value}) "
+            f"to {_sql_path(target / name)} (format parquet)"
+        )
+    manifest = {str(period): fingerprint for period, fingerprint in fingerprints.items()}
+    (target / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+
+
+def _drop_pipeline_state(database: Path) -> None:
+    """Analysts get the tables, not the pipeline's own bookkeeping (warehouse/incremental.py)."""
+    con = duckdb.connect(str(database))
+    try:
+        con.execute("drop schema if exists pipeline cascade")
+        con.execute("checkpoint")
+    finally:
+        con.close()
 
 
 def _swap_link(link: Path, folder: Path, keep: int = 2) -> None:

@@ -1,0 +1,145 @@
+"""fact_dossier updated by period gives the rows a full build gives, and is all-or-nothing."""
+
+import shutil
+
+import duckdb
+import pytest
+
+from tests.helpers import dossier, ingest, write_csv
+from warehouse import incremental
+from warehouse.build import Warehouse
+from warehouse.paths import DataPaths
+from warehouse.tables import build_all
+
+
+def _row(code, month, **cells):
+    dates = {
+        "received_at": f"05/{month}/2024 08:00",
+        "due_at": f"20/{month}/2024 17:00",
+        "finished_at": f"09/{month}/2024 10:00",
+    }
+    return dossier(dossier_code=code, **{**dates, **cells})
+
+
+def _landing(root):
+    landing = root / "landing"
+    write_csv(landing / "dossiers/ho_so_2024-01.csv", [_row(c, "01") for c in "ABC"])
+    # A again in February (a mis-dated re-export): the February row wins
+    write_csv(landing / "dossiers/ho_so_2024-02.csv", [_row(c, "02") for c in "ADE"])
+    write_csv(landing / "dossiers/ho_so_2024-03.csv", [_row(c, "03") for c in "FG"])
+    return landing
+
+
+def _ingest_all(landing, data):
+    for month in ("01", "02", "03"):
+        ingest(landing, data, "dossiers", f"2024-{month}")
+
+
+def _fact(data):
+    con = duckdb.connect(str(DataPaths(data).build_db), read_only=True)
+    try:
+        return con.sql("select * from fact_dossier order by dossier_code").fetchall()
+    finally:
+        con.close()
+
+
+def _build_fact(landing, data) -> list[str]:
+    warehouse = Warehouse(DataPaths(data), landing)
+    with warehouse.connect() as con:
+        return [warehouse.run(con, t) for t in ("dim_procedure", "dim_agency", "fact_dossier")]
+
+
+@pytest.fixture
+def built(tmp_path):
+    landing, data = _landing(tmp_path), tmp_path / "data"
+    _ingest_all(landing, data)
+    build_all(Warehouse(DataPaths(data), landing))
+    return landing, data
+
+
+def _redeliver_february(landing):
+    # A leaves February (January's row stands again), D changes, H is new
+    write_csv(
+        landing / "dossiers/ho_so_2024-02__20250301000000.csv",
+        [_row("D", "02", status_code="4", finished_at=""), _row("E", "02"), _row("H", "02")],
+    )
+
+
+def test_a_redelivered_month_updates_to_the_rows_of_a_full_build(built, tmp_path):
+    landing, data = built
+    assert _build_fact(landing, data)[-1] == "unchanged"
+    _redeliver_february(landing)
+    ingest(landing, data, "dossiers", "2024-02")
+    done = _build_fact(landing, data)[-1]
+    assert done == "1 period(s) changed: 3 rows replaced"  # A, D, E out; A, D, E, H in
+    fresh = tmp_path / "fresh"
+    _ingest_all(landing, fresh)
+    build_all(Warehouse(DataPaths(fresh), landing))
+    assert _fact(data) == _fact(fresh)
+    rows = {r[0]: r for r in _fact(data)}
+    assert set(rows) == set("ABCDEFGH")
+    assert rows["D"][12] == 4  # status_code: the correction stands
+    assert rows["A"][20] == "2024-01"  # period column: January's copy now stands
+
+
+def test_other_dimension_rows_rebuild_the_table_whole(built):
+    landing, data = built
+    con = duckdb.connect(str(DataPaths(data).build_db))
+    con.execute("update dim_agency set agency_name = 'renamed' where agency_code = 'H60.02'")
+    con.close()
+    warehouse = Warehouse(DataPaths(data), landing)
+    with warehouse.connect() as con:
+        assert warehouse.run(con, "fact_dossier") == "rebuilt whole"
+        assert warehouse.run(con, "fact_dossier") == "unchanged"
+
+
+def test_a_failed_update_leaves_table_and_state_as_they_were(built, monkeypatch):
+    landing, data = built
+    before = _fact(data)
+    _redeliver_february(landing)
+    ingest(landing, data, "dossiers", "2024-02")
+
+    def broken(con, table, changed, rows_sql):
+        con.execute("delete from fact_dossier")
+        raise RuntimeError("killed half-way")
+
+    monkeypatch.setattr(incremental, "_update", broken)
+    with pytest.raises(RuntimeError):
+        _build_fact(landing, data)
+    assert _fact(data) == before
+    monkeypatch.undo()
+    assert _build_fact(landing, data)[-1].startswith("1 period(s) changed")
+
+
+def test_the_published_file_has_no_pipeline_state(built):
+    landing, data = built
+    shutil.rmtree(data / "exports_versions", ignore_errors=True)
+    Warehouse(DataPaths(data), landing).publish("test-run")
+    con = duckdb.connect(str(DataPaths(data).reporting_db), read_only=True)
+    schemas = {r[0] for r in con.sql("select schema_name from duckdb_tables()").fetchall()}
+    con.close()
+    assert schemas == {"main"}
+
+
+def test_exports_rewrite_only_the_periods_whose_rows_changed(built):
+    landing, data = built
+    warehouse = Warehouse(DataPaths(data), landing)
+    exports = DataPaths(data).exports
+    warehouse.publish("first-run")
+    first = {p.name: p.stat().st_ino for p in (exports / "fact_dossier").glob("*.parquet")}
+    assert set(first) == {"2024-01.parquet", "2024-02.parquet", "2024-03.parquet"}
+    _redeliver_february(landing)
+    ingest(landing, data, "dossiers", "2024-02")
+    build_all(warehouse)
+    warehouse.publish("second-run")
+    second = {p.name: p.stat().st_ino for p in (exports / "fact_dossier").glob("*.parquet")}
+    # A moved back to January and February changed; March is the same file, linked
+    assert second["2024-03.parquet"] == first["2024-03.parquet"]
+    assert second["2024-01.parquet"] != first["2024-01.parquet"]
+    assert second["2024-02.parquet"] != first["2024-02.parquet"]
+    con = duckdb.connect(str(DataPaths(data).reporting_db), read_only=True)
+    published = con.sql("select * from fact_dossier order by dossier_code").fetchall()
+    con.close()
+    path = exports / "fact_dossier" / "*.parquet"
+    exported = duckdb.sql(f"select * from read_parquet('{path}') order by dossier_code").fetchall()
+    assert exported == published

@@ -1,0 +1,129 @@
+"""fact_dossier follows its staging period by period instead of being rebuilt whole.
+
+A dossier code can sit in several monthly files (the latest export wins), so a changed period
+touches more than its own rows: every code that was, or now is, in a changed period is taken
+out and rebuilt from all staging rows of those codes — the rows a full build would keep.
+Which staging files the table reflects is kept in `pipeline.build_state` of build.duckdb and
+written in the same transaction as the table: a killed run leaves the old table and state or
+the new ones. Other SQL, other dimension rows, a first build, or more than half of the periods
+changed: the table is rebuilt whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+
+from warehouse.ingest import stat_key
+from warehouse.paths import DataPaths
+
+MODEL = "__model__"  # the state row holding the fingerprint of the SQL and the dimensions
+
+
+@dataclass(frozen=True)
+class PeriodTable:
+    name: str
+    source: str  # staging source, read through the stg_<source> view
+    key: str  # one row per key in the table
+    dims: tuple[str, ...]  # tables joined in: their rows are part of the fingerprint
+
+
+INCREMENTAL = {
+    "fact_dossier": PeriodTable(
+        "fact_dossier", "dossiers", "dossier_code", ("dim_procedure", "dim_agency")
+    ),
+}
+
+
+def staging_fingerprints(paths: DataPaths, source: str) -> dict[str, str]:
+    """Period → size, times and inode of its staging file (rewritten whenever re-ingested)."""
+    folder = paths.staging_glob(source).parent
+    return {p.stem: ":".join(map(str, stat_key(p))) for p in sorted(folder.glob("*.parquet"))}
+
+
+def _model_fingerprint(con: duckdb.DuckDBPyConnection, table: PeriodTable, sql: str) -> str:
+    digest = hashlib.sha256(sql.encode())
+    for dim in table.dims:
+        rows = con.sql(
+            f"select md5(coalesce(string_agg(cast(d as varchar), chr(10) "
+            f"order by cast(d as varchar)), '')) from {dim} d"
+        ).fetchall()[0][0]
+        digest.update(f"{dim}:{rows}".encode())
+    return digest.hexdigest()
+
+
+def build(
+    con: duckdb.DuckDBPyConnection,
+    table: PeriodTable,
+    paths: DataPaths,
+    full_sql: str,
+    rows_sql: Callable[[str], str],
+) -> str:
+    """Bring `table` up to date with its staging; says what was done."""
+    con.execute("create schema if not exists pipeline")
+    con.execute(
+        "create table if not exists pipeline.build_state "
+        "(table_name varchar, part varchar, fingerprint varchar)"
+    )
+    now = staging_fingerprints(paths, table.source)
+    exists = con.sql(
+        "select count(*) from duckdb_tables() where schema_name = 'main' and table_name = ?",
+        params=[table.name],
+    ).fetchall()[0][0]
+    model = _model_fingerprint(con, table, full_sql)
+    before = dict(
+        con.execute(
+            "select part, fingerprint from pipeline.build_state where table_name = ?",
+            [table.name],
+        ).fetchall()
+    )
+    previous_model = before.pop(MODEL, None)
+    changed = sorted(p for p in set(now) | set(before) if now.get(p) != before.get(p))
+    con.execute("begin transaction")
+    try:
+        if not exists or model != previous_model or 2 * len(changed) > max(len(now), 1):
+            con.execute(full_sql)
+            done = "rebuilt whole"
+        elif changed:
+            replaced = _update(con, table, changed, rows_sql)
+            done = f"{len(changed)} period(s) changed: {replaced:,} rows replaced"
+        else:
+            done = "unchanged"
+        con.execute("delete from pipeline.build_state where table_name = ?", [table.name])
+        con.executemany(
+            "insert into pipeline.build_state values (?, ?, ?)",
+            [(table.name, MODEL, model), *((table.name, p, f) for p, f in now.items())],
+        )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return done
+
+
+def _update(con, table: PeriodTable, changed: list[str], rows_sql) -> int:
+    key, staging = table.key, f"stg_{table.source}"
+    con.execute(
+        "create or replace temp table _changed_periods as select unnest(?::varchar[]) as period",
+        [changed],
+    )
+    con.execute(
+        f"""create or replace temp table _changed_keys as
+        select {key} from {table.name} where period in (select period from _changed_periods)
+        union
+        select {key} from {staging} where period in (select period from _changed_periods)"""
+    )
+    con.execute(
+        f"""create or replace temp table _changed_rows as
+        select * from {staging} where {key} in (select {key} from _changed_keys)"""
+    )
+    replaced = con.execute(
+        f"delete from {table.name} where {key} in (select {key} from _changed_keys)"
+    ).fetchall()[0][0]
+    con.execute(f"insert into {table.name} by name {rows_sql('_changed_rows')}")
+    for temporary in ("_changed_rows", "_changed_keys", "_changed_periods"):
+        con.execute(f"drop table {temporary}")
+    return replaced
