@@ -1,6 +1,7 @@
 -- INDICATORS.md §A, per month. A dossier contributes up to three kinds of event:
 -- 'received' in its receipt month, 'finished' in its finishing month, and 'open' at the end of
 -- every month it was received by and not yet finished (up to the month of its export).
+-- kind: 1 received, 2 finished, 3 open (integers: 22M events at 10M dossiers compare faster).
 create or replace table mart_dossier_monthly as
 with months as (
     select cast(m as date) as month_start, cast(m + interval 1 month as date) as month_end
@@ -12,16 +13,16 @@ with months as (
     ) as r(m)
 ),
 events as (
-    select 'received' as kind, cast(date_trunc('month', received_at) as date) as month_start,
+    select 1 as kind, cast(date_trunc('month', received_at) as date) as month_start,
         false as open_overdue, f.*
     from fact_dossier f
     where is_received
     union all
-    select 'finished', cast(date_trunc('month', finished_at) as date), false, f.*
+    select 2, cast(date_trunc('month', finished_at) as date), false, f.*
     from fact_dossier f
     where is_finished
     union all
-    select 'open', m.month_start, m.month_end > f.due_effective_at, f.*
+    select 3, m.month_start, m.month_end > f.due_effective_at, f.*
     from fact_dossier f
     join months m
         on f.received_at < m.month_end
@@ -36,36 +37,36 @@ select
     agency_code,
     admin_unit_code,
     procedure_field,
-    count(*) filter (kind = 'received') as received,
-    count(*) filter (kind = 'received' and channel = 2) as received_online,
-    count(*) filter (kind = 'received' and channel = 1) as received_direct,
-    count(*) filter (kind = 'received' and channel = 3) as received_postal,
+    count(*) filter (kind = 1) as received,
+    count(*) filter (kind = 1 and channel = 2) as received_online,
+    count(*) filter (kind = 1 and channel = 1) as received_direct,
+    count(*) filter (kind = 1 and channel = 3) as received_postal,
     received_online / nullif(received, 0) as online_share,
-    count(*) filter (kind = 'finished') as finished,
-    count(*) filter (kind = 'finished' and timeliness = 'early') as finished_early,
-    count(*) filter (kind = 'finished' and timeliness = 'on_time') as finished_on_time,
-    count(*) filter (kind = 'finished' and timeliness = 'late') as finished_late,
+    count(*) filter (kind = 2) as finished,
+    count(*) filter (kind = 2 and timeliness = 'early') as finished_early,
+    count(*) filter (kind = 2 and timeliness = 'on_time') as finished_on_time,
+    count(*) filter (kind = 2 and timeliness = 'late') as finished_late,
     (finished_early + finished_on_time) / nullif(finished, 0) as on_time_rate,
-    count(*) filter (kind = 'open') as in_progress,
-    count(*) filter (kind = 'open' and open_overdue) as in_progress_overdue,
+    count(*) filter (kind = 3) as in_progress,
+    count(*) filter (kind = 3 and open_overdue) as in_progress_overdue,
     (finished_early + finished_on_time + in_progress - in_progress_overdue)
         / nullif(finished + in_progress, 0) as rate_766_progress,
-    count(*) filter (kind = 'received' and inputs_digitized) as received_digitized,
+    count(*) filter (kind = 1 and inputs_digitized) as received_digitized,
     received_digitized / nullif(received, 0) as input_digitization_rate,
-    count(*) filter (kind = 'finished' and status_code in (9, 10)) as finished_with_result,
-    count(*) filter (kind = 'finished' and status_code in (9, 10) and e_result) as e_results,
+    count(*) filter (kind = 2 and status_code in (9, 10)) as finished_with_result,
+    count(*) filter (kind = 2 and status_code in (9, 10) and e_result) as e_results,
     e_results / nullif(finished_with_result, 0) as e_result_rate,
-    count(*) filter (kind = 'received' and procedure_has_fee) as received_with_fee,
-    count(*) filter (kind = 'received' and procedure_has_fee and online_payment in (1, 2))
+    count(*) filter (kind = 1 and procedure_has_fee) as received_with_fee,
+    count(*) filter (kind = 1 and procedure_has_fee and online_payment in (1, 2))
         as paid_online,
     paid_online / nullif(received_with_fee, 0) as online_payment_rate,
-    count(*) filter (kind = 'finished' and rating = 'Không hài lòng') as rated_not_satisfied,
+    count(*) filter (kind = 2 and rating = 'Không hài lòng') as rated_not_satisfied,
     -- a late dossier may also be rated badly: never below 0
     greatest(1 - (finished_late + in_progress_overdue + rated_not_satisfied)
         / nullif(finished + in_progress, 0), 0) as satisfaction_766,
     -- whole seconds add up exactly, whatever the row order: the same data, the same average
-    sum(date_diff('second', received_at, finished_at)) filter (kind = 'finished')
-        / nullif(count(*) filter (kind = 'finished'), 0) / 86400.0 as avg_processing_days
+    sum(date_diff('second', received_at, finished_at)) filter (kind = 2)
+        / nullif(count(*) filter (kind = 2), 0) / 86400.0 as avg_processing_days
 from events
 group by all
 ),
