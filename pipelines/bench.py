@@ -47,11 +47,22 @@ def _measure(command: list[str], env: dict[str, str]) -> dict:
 
 FLOOR = """
 import duckdb, sys
-con = duckdb.connect()
+con = duckdb.connect(sys.argv[2])
 con.execute("create table t as select * from read_csv(?, all_varchar = true, header = true)",
             [sys.argv[1]])
+con.execute("checkpoint")
 print(con.sql("select count(*) from t").fetchall()[0][0])
 """
+
+
+def _floor(csvs: str, database: str, env: dict[str, str]) -> dict:
+    """The faster of two loads: the first may pay for a cold page cache."""
+    runs = []
+    for _ in range(2):
+        Path(database).unlink(missing_ok=True)
+        runs.append(_measure([sys.executable, "-c", FLOOR, csvs, database], env))
+    Path(database).unlink(missing_ok=True)
+    return min(runs, key=lambda run: run["seconds"])
 
 
 def _redeliver_one_month(landing: Path) -> Path:
@@ -80,8 +91,11 @@ def run_bench(rows: int, out: Path, echo=print) -> dict:
     echo(f"generated {report.dossier_rows:,} dossier rows in {generated} s")
     env = {**os.environ, "DANVAN_PII_KEY": os.environ.get("DANVAN_PII_KEY", "bench-key")}
     csvs = str(landing / "dossiers" / "*.csv")
-    floor = _measure([sys.executable, "-c", FLOOR, csvs], env)
-    echo(f"floor (DuckDB read_csv, all text): {floor['seconds']} s")
+    floor = _floor(csvs, ":memory:", env)
+    echo(f"floor (DuckDB read_csv, all text, in memory): {floor['seconds']} s")
+    # the pipeline's tables live in a database file: the same load into a file, for comparison
+    floor_file = _floor(csvs, str(out / "floor.duckdb"), env)
+    echo(f"floor into a database file: {floor_file['seconds']} s")
     danvan = str(Path(sys.executable).parent / "danvan")
     command = [danvan, "run", "--landing", str(landing), "--data-dir", str(data)]
     full = _measure(command, env)
@@ -94,11 +108,13 @@ def run_bench(rows: int, out: Path, echo=print) -> dict:
         "scale": round(scale, 4),
         "generate_seconds": generated,
         "floor": floor,
+        "floor_file": floor_file,
         "pipeline": full,
         "incremental": incremental,
         "rows_per_second_floor": round(report.dossier_rows / floor["seconds"]),
         "rows_per_second_pipeline": round(report.dossier_rows / full["seconds"]),
         "pipeline_over_floor": round(full["seconds"] / floor["seconds"], 2),
+        "pipeline_over_floor_file": round(full["seconds"] / floor_file["seconds"], 2),
         "incremental_over_full": round(incremental["seconds"] / full["seconds"], 3),
         "cores": os.cpu_count(),
     }
@@ -114,14 +130,18 @@ def markdown(r: dict) -> str:
             "",
             "| step | seconds | rows/s | peak RSS (MiB) |",
             "|---|---|---|---|",
-            f"| floor: DuckDB read_csv → table | {r['floor']['seconds']} | "
+            f"| floor: DuckDB read_csv → table in memory | {r['floor']['seconds']} | "
             f"{r['rows_per_second_floor']:,} | {r['floor']['peak_rss_mib']} |",
+            f"| the same load into a database file | {r['floor_file']['seconds']} | "
+            f"{round(r['dossier_rows'] / r['floor_file']['seconds']):,} | "
+            f"{r['floor_file']['peak_rss_mib']} |",
             f"| full pipeline (`danvan run`) | {r['pipeline']['seconds']} | "
             f"{r['rows_per_second_pipeline']:,} | {r['pipeline']['peak_rss_mib']} |",
             f"| incremental, one month re-delivered | {r['incremental']['seconds']} | | "
             f"{r['incremental']['peak_rss_mib']} |",
             "",
-            f"pipeline ÷ floor = **{r['pipeline_over_floor']}**, "
+            f"pipeline ÷ floor = **{r['pipeline_over_floor']}** "
+            f"(÷ the file load: {r['pipeline_over_floor_file']}), "
             f"incremental ÷ full = **{r['incremental_over_full']}**",
             "",
         ]
