@@ -70,7 +70,7 @@ TABLES: tuple[Table, ...] = (
     Table(
         "mart_province_scorecard",
         (
-            "fact_dossier",
+            "mart_dossier_monthly",
             "procedure_snapshot",
             "mart_procedure_publication",
             "mart_engagement_yearly",

@@ -2,9 +2,8 @@
 -- Dossier counts follow §A for the calendar year; `_provincial_centre` = level Tỉnh only.
 create or replace table mart_province_scorecard as
 with years as (
-    select distinct year(received_at) as year from fact_dossier where is_received
-    union
-    select distinct year(finished_at) from fact_dossier where is_finished
+    select distinct cast(left(period, 4) as bigint) as year from mart_dossier_monthly
+    where received > 0 or finished > 0
     union
     select distinct year(snapshot_date) from procedure_snapshot
     union
@@ -20,22 +19,23 @@ scopes(suffix, scope_level, scope_vi) as (
     values ('', null, ''), ('_provincial_centre', 'Tỉnh', ' (Trung tâm PVHCC tỉnh)')
 ),
 dossier_year as (
+    -- from the monthly mart (§A counts by receipt and by finishing month): its 12k rows give
+    -- the same sums as the 10M facts
     select
         y.year,
         s.suffix,
         s.scope_vi,
-        count(*) filter (f.is_received and year(f.received_at) = y.year) as received,
-        count(*) filter (f.is_received and year(f.received_at) = y.year and f.channel = 2)
+        cast(coalesce(sum(m.received) filter (m.year = y.year), 0) as bigint) as received,
+        cast(coalesce(sum(m.received_online) filter (m.year = y.year), 0) as bigint)
             as received_online,
-        count(*) filter (f.is_finished and year(f.finished_at) = y.year) as finished,
-        count(*) filter (
-            f.is_finished and year(f.finished_at) = y.year and f.timeliness in ('early', 'on_time')
-        ) as finished_on_time,
-        count(*) filter (f.is_finished and year(f.finished_at) = y.year and f.timeliness = 'late')
-            as late
+        cast(coalesce(sum(m.finished) filter (m.year = y.year), 0) as bigint) as finished,
+        cast(coalesce(sum(m.finished_early + m.finished_on_time) filter (m.year = y.year), 0)
+            as bigint) as finished_on_time,
+        cast(coalesce(sum(m.finished_late) filter (m.year = y.year), 0) as bigint) as late
     from years y
     cross join scopes s
-    join fact_dossier f on s.scope_level is null or f.level = s.scope_level
+    join (select *, cast(left(period, 4) as bigint) as year from mart_dossier_monthly) m
+        on s.scope_level is null or m.level = s.scope_level
     group by all
 ),
 latest_snapshot as (
