@@ -265,7 +265,9 @@ def _to_table(path, spec, header, cells: pl.DataFrame, first_row: int, encoding)
         else pl.lit(None, pl.String).alias(c.name)
         for c in spec.columns
     ]
-    data = cells.join(not_data.select(ROW), on=ROW, how="anti").select(*named, ROW)
+    if not_data.height:
+        cells = cells.join(not_data.select(ROW), on=ROW, how="anti")
+    data = cells.select(*named, ROW)
     totals = judged.filter("__total").select(*named, ROW)
     return RawTable(
         frame=data,

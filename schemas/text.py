@@ -28,7 +28,7 @@ def key_expr(expr: pl.Expr) -> pl.Expr:
 def clean_text_expr(expr: pl.Expr, nfc: bool = True) -> pl.Expr:
     """NFC (where letters matter), trimmed; empty strings become null."""
     cleaned = (expr.str.normalize("NFC") if nfc else expr).str.strip_chars()
-    return pl.when(cleaned == "").then(None).otherwise(cleaned)
+    return cleaned.replace("", None)  # half the time of when/then on a month of dossiers
 
 
 def nfc_series(values: pl.Series) -> pl.Series:
