@@ -143,3 +143,17 @@ def test_exports_rewrite_only_the_periods_whose_rows_changed(built):
     path = exports / "fact_dossier" / "*.parquet"
     exported = duckdb.sql(f"select * from read_parquet('{path}') order by dossier_code").fetchall()
     assert exported == published
+
+
+def test_a_month_whose_files_are_gone_takes_its_rows_out(built, tmp_path):
+    landing, data = built
+    for path in (landing / "dossiers").glob("ho_so_2024-02*"):
+        path.unlink()
+    ingest(landing, data, "dossiers", "2024-02")  # no files left: an empty staging period
+    assert _build_fact(landing, data)[-1] == "1 period(s) changed: 3 rows replaced"
+    rows = {r[0]: r for r in _fact(data)}
+    assert set(rows) == set("ABCFG") and rows["A"][20] == "2024-01"
+    fresh = tmp_path / "fresh"
+    _ingest_all(landing, fresh)
+    build_all(Warehouse(DataPaths(fresh), landing))
+    assert _fact(data) == _fact(fresh)

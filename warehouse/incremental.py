@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
@@ -45,7 +46,9 @@ def staging_fingerprints(paths: DataPaths, source: str) -> dict[str, str]:
 
 
 def _model_fingerprint(con: duckdb.DuckDBPyConnection, table: PeriodTable, sql: str) -> str:
-    digest = hashlib.sha256(sql.encode())
+    """The SQL, this module's own logic and the dimension rows: a change to any of them and
+    the rows already in the table may no longer be what a full build gives."""
+    digest = hashlib.sha256(sql.encode() + Path(__file__).read_bytes())
     for dim in table.dims:
         rows = con.sql(
             f"select md5(coalesce(string_agg(cast(d as varchar), chr(10) "
