@@ -72,7 +72,7 @@ def make_table_asset(table: Table) -> dg.AssetsDefinition:
     def build(context: dg.AssetExecutionContext, danvan: DanvanResource):
         warehouse = danvan.warehouse
         started = time.perf_counter()
-        with warehouse.connect() as con:
+        with warehouse.connect(needs=warehouse.sql_of(table.name)) as con:
             done = warehouse.run(con, table.name)
             metadata = table_metadata(con, table.name)
             yield from _run_checks(con, table)

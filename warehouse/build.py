@@ -13,6 +13,7 @@ import fcntl
 import glob as glob_module
 import json
 import os
+import re
 import shutil
 import string
 from collections.abc import Iterator
@@ -55,44 +56,63 @@ class Warehouse:
             yield
 
     @contextmanager
-    def _open(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def _open(self, needs: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         # a bounded memory: DuckDB spills the large joins (months × dossiers) to disk instead
         con = duckdb.connect(
             str(self.paths.build_db),
             config={"memory_limit": os.environ.get("DANVAN_DUCKDB_MEMORY", "2GB")},
         )
         try:
-            self._register_sources(con)
+            self._register_sources(con, needs)
             yield con
             con.execute("checkpoint")
         finally:
             con.close()
 
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Read-write connection to build.duckdb with the staging views registered."""
-        with self._exclusive(), self._open() as con:
+    def connect(self, needs: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Read-write connection to build.duckdb with the staging views and reference tables
+        registered: those named in the SQL text `needs`, or all of them."""
+        with self._exclusive(), self._open(needs) as con:
             yield con
 
-    def _register_sources(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Temporary views over staging parquet and reference data: never published."""
+    def sql_of(self, name: str) -> str:
+        """The SQL a table's build runs, to register only what it reads."""
+        table = incremental.INCREMENTAL.get(name)
+        if table is None:
+            return render_sql(name)
+        return render_sql(f"{name}_rows", rows=f"stg_{table.source}")
+
+    def _register_sources(self, con: duckdb.DuckDBPyConnection, needs: str | None) -> None:
+        """Temporary views over staging parquet and reference data: never published. Each
+        costs a little (22 table steps a run), so a step registers only what its SQL names."""
+
+        def wanted(name: str) -> bool:
+            return needs is None or re.search(rf"\b{name}\b", needs) is not None
+
         for name, spec in SOURCES.items():
-            glob = self.paths.staging_glob(name)
-            _view_or_empty(con, f"stg_{name}", glob, spec.empty_staging())
-        _view_or_empty(
-            con,
-            "stg_quarantine",
-            self.paths.quarantine_glob,
-            pl.DataFrame(schema=QUARANTINE_SCHEMA),
-        )
-        _temp_table(con, "stg_audit", _audit_frame(self.paths, self.landing))
-        _temp_table(con, "ref_admin_units", reference.admin_units())
-        _temp_table(con, "ref_admin_unit_changes", reference.admin_unit_changes())
-        _temp_table(con, "ref_agencies", reference.agencies(self.landing))
-        _temp_table(con, "ref_calendar", calendar.calendar())
-        indicators, bands = index_766.load(self.index_766_config)
-        _temp_table(con, "ref_766_indicators", indicators)
-        _temp_table(con, "ref_766_bands", bands)
+            if wanted(f"stg_{name}"):
+                glob = self.paths.staging_glob(name)
+                _view_or_empty(con, f"stg_{name}", glob, spec.empty_staging())
+        if wanted("stg_quarantine"):
+            _view_or_empty(
+                con,
+                "stg_quarantine",
+                self.paths.quarantine_glob,
+                pl.DataFrame(schema=QUARANTINE_SCHEMA),
+            )
+        frames = {
+            "stg_audit": lambda: _audit_frame(self.paths, self.landing),
+            "ref_admin_units": reference.admin_units,
+            "ref_admin_unit_changes": reference.admin_unit_changes,
+            "ref_agencies": lambda: reference.agencies(self.landing),
+            "ref_calendar": calendar.calendar,
+            "ref_766_indicators": lambda: index_766.load(self.index_766_config)[0],
+            "ref_766_bands": lambda: index_766.load(self.index_766_config)[1],
+        }
+        for name, frame in frames.items():
+            if wanted(name):
+                _temp_table(con, name, frame())
 
     def run(self, con: duckdb.DuckDBPyConnection, name: str) -> str:
         """Build one table from its model file (with its comments); says what was done."""
@@ -115,7 +135,7 @@ class Warehouse:
         with self._exclusive():
             for stale in self.paths.root.glob(f".{target.name}.*.tmp"):
                 stale.unlink()  # left by a publish that was killed: no publisher is running now
-            with self._open() as con:
+            with self._open(needs="") as con:  # reads published tables only
                 con.execute(render_sql("publish_log"))
                 con.execute(
                     "insert into publish_log values (?, ?)",
