@@ -148,11 +148,25 @@ def read_for_validation(con, table: str):
     over all periods that is the same on every run and reads in parallel (a reservoir sample
     took 6 s on 10M rows). The grain of fact_dossier is also checked in full by a table check."""
     rows = con.sql(f"select count(*) from {table}").fetchall()[0][0]
+    columns = ", ".join(f'"{c}"' for c in suite_columns(table)) or "*"
     if rows <= SAMPLE_ROWS:
-        return con.sql(f"select * from {table}").df()
+        return con.sql(f"select {columns} from {table}").df()
     step = -(-rows // SAMPLE_ROWS)
     # through polars: DuckDB's own pandas conversion of this sample took twice as long
-    return con.sql(f"select * from {table} where rowid % {step} = 0").pl().to_pandas()
+    sample = con.sql(f"select {columns} from {table} where rowid % {step} = 0")
+    return sample.pl().to_pandas()
+
+
+def suite_columns(table: str) -> list[str]:
+    """The columns the table's expectations look at: only those are read (fact_dossier: 12
+    of 35, which halves the time of its suite)."""
+    found: list[str] = []
+    for expectation in SUITES.get(table, []):
+        single = getattr(expectation, "column", None)
+        for column in [single, *(getattr(expectation, "column_list", None) or [])]:
+            if column and column not in found:
+                found.append(column)
+    return found
 
 
 @dataclass
