@@ -25,7 +25,7 @@ import polars as pl
 
 from schemas.landing import discover
 from schemas.registry import SOURCES
-from warehouse import calendar, incremental, index_766, reference
+from warehouse import calendar, exports, incremental, index_766, reference
 from warehouse.ingest import QUARANTINE_SCHEMA, sha256_of
 from warehouse.paths import DataPaths
 
@@ -34,10 +34,6 @@ SQL_DIR = Path(__file__).parent / "sql"
 
 def render_sql(name: str, **values: str) -> str:
     return string.Template((SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")).substitute(values)
-
-
-def _sql_path(path: Path) -> str:
-    return "'" + path.as_posix().replace("'", "''") + "'"
 
 
 class Warehouse:
@@ -141,70 +137,13 @@ class Warehouse:
                     "insert into publish_log values (?, ?)",
                     [run_id, dt.datetime.now().replace(microsecond=0)],
                 )
-                exports = self._export_parquet(con, run_id)
+                folder = exports.write_version(con, self.paths, run_id)
             shutil.copyfile(self.paths.build_db, temporary)
             _drop_pipeline_state(temporary)
             os.chmod(temporary, 0o444)  # analysts read; only the pipeline replaces
             os.replace(temporary, target)
-            _swap_link(self.paths.exports, exports)
+            exports.swap_link(self.paths.exports, folder)
         return target
-
-    def _export_parquet(self, con: duckdb.DuckDBPyConnection, run_id: str) -> Path:
-        """One Parquet file per published table, in a new version folder; the large tables
-        one file per period (a folder named after the table)."""
-        link = self.paths.exports
-        previous = link.resolve() if link.is_symlink() and link.resolve().is_dir() else None
-        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-        folder = self.paths.root / "exports_versions" / f"{stamp}_{run_id[:8]}"
-        folder.mkdir(parents=True, exist_ok=True)
-        tables = con.sql(
-            "select table_name from duckdb_tables() where schema_name = 'main' and not temporary"
-        ).fetchall()
-        for (table,) in tables:
-            column = EXPORTED_BY_PERIOD.get(table)
-            if column is None:
-                con.execute(
-                    f"copy {table} to {_sql_path(folder / f'{table}.parquet')} (format parquet)"
-                )
-            else:
-                _export_by_period(con, table, column, folder / table, previous)
-        return folder
-
-
-EXPORTED_BY_PERIOD = {"fact_dossier": "period"}  # table → column: one Parquet file per value
-MANIFEST = "_fingerprints.json"
-
-
-def _export_by_period(con, table: str, column: str, target: Path, previous: Path | None) -> None:
-    """One file per period. A period whose rows hash as in the previous export is hard-linked
-    from it instead of written again, so a run that changed one month writes one month.
-    (The fingerprint is the sum of DuckDB's 64-bit row hashes and the row count.)"""
-    target.mkdir(parents=True)
-    fingerprints = {
-        period: fingerprint
-        for period, fingerprint in con.sql(
-            f"select {column}, cast(sum(hash(t)) as varchar) || ':' || count(*) "
-            f"from {table} t group by 1"
-        ).fetchall()
-    }
-    before_path = previous / table / MANIFEST if previous else None
-    before = {}
-    if before_path is not None and before_path.exists():
-        before = json.loads(before_path.read_text(encoding="utf-8"))
-    for period, fingerprint in sorted(fingerprints.items(), key=lambda item: str(item[0])):
-        name = f"{period}.parquet"
-        if previous is not None and before.get(str(period)) == fingerprint:
-            old = previous / table / name
-            if old.exists():
-                os.link(old, target / name)
-                continue
-        value = "null" if period is None else "'" + str(period).replace("'", "''") + "'"
-        con.execute(
-            f"copy (select * from {table} where {column} is not distinct from {value}) "
-            f"to {_sql_path(target / name)} (format parquet)"
-        )
-    manifest = {str(period): fingerprint for period, fingerprint in fingerprints.items()}
-    (target / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
 
 
 def _drop_pipeline_state(database: Path) -> None:
@@ -215,21 +154,6 @@ def _drop_pipeline_state(database: Path) -> None:
         con.execute("checkpoint")
     finally:
         con.close()
-
-
-def _swap_link(link: Path, folder: Path, keep: int = 2) -> None:
-    """Point `link` at `folder` atomically (a symlink replaced with os.replace); keep the
-    previous versions a reader may still be reading."""
-    temporary = link.with_name(f".{link.name}.{os.getpid()}.tmp")
-    if temporary.is_symlink() or temporary.exists():
-        temporary.unlink()
-    temporary.symlink_to(folder.relative_to(link.parent), target_is_directory=True)
-    if link.exists() and not link.is_symlink():
-        shutil.rmtree(link)  # an exports folder from an older layout
-    os.replace(temporary, link)
-    versions = sorted(folder.parent.iterdir())
-    for old in versions[:-keep]:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 AUDIT_SCHEMA = {
@@ -263,7 +187,7 @@ def _view_or_empty(con, name: str, glob: Path, empty: pl.DataFrame) -> None:
     if glob_module.glob(str(glob)):
         con.execute(
             f"create or replace temp view {name} as "
-            f"select * from read_parquet({_sql_path(glob)}, union_by_name = true)"
+            f"select * from read_parquet({exports.sql_path(glob)}, union_by_name = true)"
         )
     else:
         _temp_table(con, name, empty)

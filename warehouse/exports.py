@@ -1,0 +1,93 @@
+"""Parquet exports for BI tools: every published table in a new version folder, swapped in
+with a symlink so readers never see half an export.
+
+The large tables are one file per period, and a period whose rows are those of the previous
+export is hard-linked instead of written again: a run that changed one month writes one month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from warehouse.paths import DataPaths
+
+
+def sql_path(path: Path) -> str:
+    return "'" + path.as_posix().replace("'", "''") + "'"
+
+
+def write_version(con: duckdb.DuckDBPyConnection, paths: DataPaths, run_id: str) -> Path:
+    """One Parquet file per published table, in a new version folder; the large tables
+    one file per period (a folder named after the table)."""
+    link = paths.exports
+    previous = link.resolve() if link.is_symlink() and link.resolve().is_dir() else None
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    folder = paths.root / "exports_versions" / f"{stamp}_{run_id[:8]}"
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = con.sql(
+        "select table_name from duckdb_tables() where schema_name = 'main' and not temporary"
+    ).fetchall()
+    for (table,) in tables:
+        column = EXPORTED_BY_PERIOD.get(table)
+        if column is None:
+            con.execute(f"copy {table} to {sql_path(folder / f'{table}.parquet')} (format parquet)")
+        else:
+            _export_by_period(con, table, column, folder / table, previous)
+    return folder
+
+
+EXPORTED_BY_PERIOD = {"fact_dossier": "period"}  # table → column: one Parquet file per value
+MANIFEST = "_fingerprints.json"
+
+
+def _export_by_period(con, table: str, column: str, target: Path, previous: Path | None) -> None:
+    """One file per period. A period whose rows hash as in the previous export is hard-linked
+    from it instead of written again, so a run that changed one month writes one month.
+    (The fingerprint is the sum of DuckDB's 64-bit row hashes and the row count.)"""
+    target.mkdir(parents=True)
+    fingerprints = {
+        period: fingerprint
+        for period, fingerprint in con.sql(
+            f"select {column}, cast(sum(hash(t)) as varchar) || ':' || count(*) "
+            f"from {table} t group by 1"
+        ).fetchall()
+    }
+    before_path = previous / table / MANIFEST if previous else None
+    before = {}
+    if before_path is not None and before_path.exists():
+        before = json.loads(before_path.read_text(encoding="utf-8"))
+    for period, fingerprint in sorted(fingerprints.items(), key=lambda item: str(item[0])):
+        name = f"{period}.parquet"
+        if previous is not None and before.get(str(period)) == fingerprint:
+            old = previous / table / name
+            if old.exists():
+                os.link(old, target / name)
+                continue
+        value = "null" if period is None else "'" + str(period).replace("'", "''") + "'"
+        con.execute(
+            f"copy (select * from {table} where {column} is not distinct from {value}) "
+            f"to {sql_path(target / name)} (format parquet)"
+        )
+    manifest = {str(period): fingerprint for period, fingerprint in fingerprints.items()}
+    (target / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+
+
+def swap_link(link: Path, folder: Path, keep: int = 2) -> None:
+    """Point `link` at `folder` atomically (a symlink replaced with os.replace); keep the
+    previous versions a reader may still be reading."""
+    temporary = link.with_name(f".{link.name}.{os.getpid()}.tmp")
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    temporary.symlink_to(folder.relative_to(link.parent), target_is_directory=True)
+    if link.exists() and not link.is_symlink():
+        shutil.rmtree(link)  # an exports folder from an older layout
+    os.replace(temporary, link)
+    versions = sorted(folder.parent.iterdir())
+    for old in versions[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)
