@@ -139,8 +139,11 @@ def _model_and_publish(resources, instance, summary: RunSummary, echo) -> None:
     for event in result.get_asset_materialization_events():
         materialization = event.materialization
         rows = materialization.metadata.get("dagster/row_count")
+        build = materialization.metadata.get("build")
+        # say so when a table was updated in place or left as it was, not rebuilt
+        how = f" ({build.value})" if build is not None and build.value != "rebuilt whole" else ""
         if rows is not None:
-            echo(f"  {materialization.asset_key.to_user_string()}: {rows.value:,} rows")
+            echo(f"  {materialization.asset_key.to_user_string()}: {rows.value:,} rows{how}")
     for _, message in _failure_messages(result):
         summary.failures.append(message)
     evaluations = result.get_asset_check_evaluations()

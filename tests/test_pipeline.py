@@ -79,8 +79,11 @@ def test_whole_graph_materialises_and_is_idempotent(small):
     assert con.sql("select count(*) from fact_dossier").fetchall()[0][0] > 10_000
     con.close()
     before = _checksums(db)
-    second = run_pipeline(small, echo=lambda _: None)
+    lines = []
+    second = run_pipeline(small, echo=lines.append)
     assert second.ok and _checksums(db) == before
+    fact = next(line for line in lines if line.strip().startswith("fact_dossier:"))
+    assert fact.endswith("rows (unchanged)"), fact  # nothing new: the fact is not rebuilt
 
 
 def test_an_analyst_reading_during_a_run_sees_no_error(small):
