@@ -135,6 +135,7 @@ def test_exports_rewrite_only_the_periods_whose_rows_changed(built):
     second = {p.name: p.stat().st_ino for p in (exports / "fact_dossier").glob("*.parquet")}
     # A moved back to January and February changed; March is the same file, linked
     assert second["2024-03.parquet"] == first["2024-03.parquet"]
+    assert all(p.stat().st_mode & 0o222 == 0 for p in exports.rglob("*") if p.is_file())
     assert second["2024-01.parquet"] != first["2024-01.parquet"]
     assert second["2024-02.parquet"] != first["2024-02.parquet"]
     con = duckdb.connect(str(DataPaths(data).reporting_db), read_only=True)

@@ -39,6 +39,11 @@ def write_version(con: duckdb.DuckDBPyConnection, paths: DataPaths, run_id: str)
             con.execute(f"copy {table} to {sql_path(folder / f'{table}.parquet')} (format parquet)")
         else:
             _export_by_period(con, table, column, folder / table, previous)
+    for written in folder.rglob("*"):
+        if written.is_file():
+            # read-only: a month's file is shared (hard-linked) with the next versions, so a
+            # tool writing into one must not change what another version shows
+            written.chmod(0o444)
     return folder
 
 
