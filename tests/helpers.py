@@ -49,6 +49,16 @@ def dossier(**cells: str) -> dict[str, str]:
     return row
 
 
+def dossier_in_month(code: str, month: str, **cells: str) -> dict[str, str]:
+    """A valid dossier received, due and finished within `month` (MM) of 2024."""
+    dates = {
+        "received_at": f"05/{month}/2024 08:00",
+        "due_at": f"10/{month}/2024 17:00",
+        "finished_at": f"09/{month}/2024 10:00",
+    }
+    return dossier(dossier_code=code, **{**dates, **cells})
+
+
 def procedure(**cells: str) -> dict[str, str]:
     row = {
         "procedure_code": "1.001612",

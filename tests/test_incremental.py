@@ -5,28 +5,19 @@ import shutil
 import duckdb
 import pytest
 
-from tests.helpers import dossier, ingest, write_csv
+from tests.helpers import dossier_in_month, ingest, write_csv
 from warehouse import incremental
 from warehouse.build import Warehouse
 from warehouse.paths import DataPaths
 from warehouse.tables import build_all
 
 
-def _row(code, month, **cells):
-    dates = {
-        "received_at": f"05/{month}/2024 08:00",
-        "due_at": f"20/{month}/2024 17:00",
-        "finished_at": f"09/{month}/2024 10:00",
-    }
-    return dossier(dossier_code=code, **{**dates, **cells})
-
-
 def _landing(root):
     landing = root / "landing"
-    write_csv(landing / "dossiers/ho_so_2024-01.csv", [_row(c, "01") for c in "ABC"])
+    write_csv(landing / "dossiers/ho_so_2024-01.csv", [dossier_in_month(c, "01") for c in "ABC"])
     # A again in February (a mis-dated re-export): the February row wins
-    write_csv(landing / "dossiers/ho_so_2024-02.csv", [_row(c, "02") for c in "ADE"])
-    write_csv(landing / "dossiers/ho_so_2024-03.csv", [_row(c, "03") for c in "FG"])
+    write_csv(landing / "dossiers/ho_so_2024-02.csv", [dossier_in_month(c, "02") for c in "ADE"])
+    write_csv(landing / "dossiers/ho_so_2024-03.csv", [dossier_in_month(c, "03") for c in "FG"])
     return landing
 
 
@@ -61,7 +52,11 @@ def _redeliver_february(landing):
     # A leaves February (January's row stands again), D changes, H is new
     write_csv(
         landing / "dossiers/ho_so_2024-02__20250301000000.csv",
-        [_row("D", "02", status_code="4", finished_at=""), _row("E", "02"), _row("H", "02")],
+        [
+            dossier_in_month("D", "02", status_code="4", finished_at=""),
+            dossier_in_month("E", "02"),
+            dossier_in_month("H", "02"),
+        ],
     )
 
 

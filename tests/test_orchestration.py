@@ -16,7 +16,7 @@ from pipelines.definitions import ALL_ASSETS, defs
 from pipelines.resources import DanvanResource
 from pipelines.schedules import nightly_refresh
 from pipelines.sensors import landing_sensor
-from tests.helpers import bin_path, dossier, procedure, run_command, write_csv
+from tests.helpers import bin_path, dossier, dossier_in_month, procedure, run_command, write_csv
 from warehouse.tables import TABLE_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -137,14 +137,7 @@ def test_backfill_of_a_partition_range_from_the_command_line(tmp_path):
     for month in ("01", "02", "03"):
         write_csv(
             landing / f"dossiers/ho_so_2024-{month}.csv",
-            [
-                dossier(
-                    dossier_code=f"H{month}",
-                    received_at=f"05/{month}/2024 08:00",
-                    due_at=f"10/{month}/2024 17:00",
-                    finished_at=f"09/{month}/2024 10:00",
-                )
-            ],
+            [dossier_in_month(f"H{month}", month)],
         )
     env = {**os.environ, "DANVAN_LANDING_DIR": str(landing), "DANVAN_DATA_DIR": str(data)}
     done = subprocess.run(

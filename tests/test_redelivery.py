@@ -6,7 +6,7 @@ import polars as pl
 
 from schemas.landing import Delivery, Unmatched, discover, match_file
 from schemas.registry import SOURCES
-from tests.helpers import dossier, ingest, staged, write_csv
+from tests.helpers import dossier, dossier_in_month, ingest, staged, write_csv
 
 DOSSIERS = SOURCES["dossiers"]
 
@@ -132,12 +132,7 @@ def test_parallel_ingest_gives_the_same_staging_as_sequential(tmp_path, monkeypa
         write_csv(
             landing / f"dossiers/ho_so_2024-{month}.csv",
             [
-                dossier(
-                    dossier_code=f"H{month}",
-                    received_at=f"05/{month}/2024 08:00",
-                    due_at=f"10/{month}/2024 17:00",
-                    finished_at=f"09/{month}/2024 10:00",
-                ),
+                dossier_in_month(f"H{month}", month),
                 dossier(dossier_code=f"X{month}", channel="Fax"),
             ],
         )
