@@ -21,6 +21,7 @@ from pipelines.resources import DanvanResource
 from pipelines.settings import Settings
 from schemas.landing import discover
 from schemas.registry import SOURCES
+from warehouse.incremental import REBUILT
 from warehouse.tables import TABLE_NAMES
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -141,7 +142,7 @@ def _model_and_publish(resources, instance, summary: RunSummary, echo) -> None:
         rows = materialization.metadata.get("dagster/row_count")
         build = materialization.metadata.get("build")
         # say so when a table was updated in place or left as it was, not rebuilt
-        how = f" ({build.value})" if build is not None and build.value != "rebuilt whole" else ""
+        how = f" ({build.value})" if build is not None and build.value != REBUILT else ""
         if rows is not None:
             echo(f"  {materialization.asset_key.to_user_string()}: {rows.value:,} rows{how}")
     for _, message in _failure_messages(result):

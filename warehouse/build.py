@@ -18,6 +18,7 @@ import shutil
 import string
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -34,6 +35,11 @@ SQL_DIR = Path(__file__).parent / "sql"
 
 def render_sql(name: str, **values: str) -> str:
     return string.Template((SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")).substitute(values)
+
+
+def _rows_sql(name: str, relation: str) -> str:
+    """The select of a by-period table's rows (`<name>_rows.sql`) from `relation`."""
+    return render_sql(f"{name}_rows", rows=relation)
 
 
 class Warehouse:
@@ -73,11 +79,12 @@ class Warehouse:
             yield con
 
     def sql_of(self, name: str) -> str:
-        """The SQL a table's build runs, to register only what it reads."""
+        """The SQL a table's build reads from (for a table updated by period, the select of
+        its rows from all of staging)."""
         table = incremental.INCREMENTAL.get(name)
         if table is None:
             return render_sql(name)
-        return render_sql(f"{name}_rows", rows=f"stg_{table.source}")
+        return _rows_sql(name, f"stg_{table.source}")
 
     def _register_sources(self, con: duckdb.DuckDBPyConnection, needs: str | None) -> None:
         """Temporary views over staging parquet and reference data: never published. Each
@@ -115,13 +122,9 @@ class Warehouse:
         table = incremental.INCREMENTAL.get(name)
         if table is None:
             con.execute(render_sql(name))
-            return "rebuilt whole"
-
-        def rows(relation: str) -> str:
-            return render_sql(f"{name}_rows", rows=relation)
-
-        full = render_sql(name, **{f"{name}_rows": rows(f"stg_{table.source}")})
-        return incremental.build(con, table, self.paths, full, rows)
+            return incremental.REBUILT
+        full = render_sql(name, **{f"{name}_rows": self.sql_of(name)})
+        return incremental.build(con, table, self.paths, full, partial(_rows_sql, name))
 
     def publish(self, run_id: str) -> Path:
         """Record the publish, export every table to Parquet, copy build.duckdb and swap both

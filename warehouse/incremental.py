@@ -22,6 +22,7 @@ from warehouse.ingest import stat_key
 from warehouse.paths import DataPaths
 
 MODEL = "__model__"  # the state row holding the fingerprint of the SQL and the dimensions
+REBUILT = "rebuilt whole"  # what a build says when it replaced the whole table
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def build(
     try:
         if not exists or model != previous_model or 2 * len(changed) > max(len(now), 1):
             con.execute(full_sql)
-            done = "rebuilt whole"
+            done = REBUILT
         elif changed:
             replaced = _update(con, table, changed, rows_sql)
             done = f"{len(changed)} period(s) changed: {replaced:,} rows replaced"
