@@ -38,9 +38,12 @@ def parse_datetime(raw: pl.Expr) -> pl.Expr:
     from_serial = pl.lit(_EXCEL_EPOCH) + pl.duration(
         milliseconds=(serial_days * 86_400_000).round(0).cast(pl.Int64)
     )
-    parsed = pl.coalesce(*candidates, from_serial)
-    year = parsed.dt.year()
-    return pl.when(year.is_between(_MIN_YEAR, _MAX_YEAR)).then(parsed)
+    return _plausible(pl.coalesce(*candidates, from_serial))
+
+
+def _plausible(parsed: pl.Expr) -> pl.Expr:
+    """A date outside 1990–2100 is a typing error, not a value: null."""
+    return pl.when(parsed.dt.year().is_between(_MIN_YEAR, _MAX_YEAR)).then(parsed)
 
 
 def guess_datetime_format(values: pl.Series) -> str | None:
@@ -58,8 +61,7 @@ def guess_datetime_format(values: pl.Series) -> str | None:
 
 
 def parse_datetime_as(text: pl.Expr, fmt: str) -> pl.Expr:
-    parsed = text.str.strptime(pl.Datetime("us"), fmt, strict=False)
-    return pl.when(parsed.dt.year().is_between(_MIN_YEAR, _MAX_YEAR)).then(parsed)
+    return _plausible(text.str.strptime(pl.Datetime("us"), fmt, strict=False))
 
 
 def parse_date(raw: pl.Expr) -> pl.Expr:

@@ -92,9 +92,7 @@ class Column:
             parsed = parsers.parse_enum(text, self.mapping or {}, self.dtype)
         else:
             raise ValueError(f"column {self.name}: kind {self.kind} has no parsed value")
-        if self.default is not None:
-            parsed = pl.when(text.is_null()).then(pl.lit(self.default)).otherwise(parsed)
-        return parsed.cast(self.dtype).alias(self.name)
+        return self._typed(text, parsed)
 
     def parse_fast(self, text: pl.Expr, sample: pl.Series) -> pl.Expr | None:
         """A cheaper reading that is right wherever it gives a value: one date format (the
@@ -112,6 +110,10 @@ class Column:
             parsed = text.cast(pl.Int64, strict=False)
         else:
             return None
+        return self._typed(text, parsed)
+
+    def _typed(self, text: pl.Expr, parsed: pl.Expr) -> pl.Expr:
+        """The column default where the cell is blank, in the column's type and name."""
         if self.default is not None:
             parsed = pl.when(text.is_null()).then(pl.lit(self.default)).otherwise(parsed)
         return parsed.cast(self.dtype).alias(self.name)
