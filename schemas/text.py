@@ -44,7 +44,9 @@ def nfc_series(values: pl.Series) -> pl.Series:
     return values.replace(non_ascii.filter(changed), normalised.filter(changed))
 
 
-def clean_text_frame(frame: pl.DataFrame, nfc_columns: list[str]) -> pl.DataFrame:
-    """Every cell trimmed, blank → null; the `nfc_columns` also in NFC."""
-    trimmed = frame.select(clean_text_expr(pl.col(c), nfc=False).alias(c) for c in frame.columns)
+def clean_text_frame(
+    frame: pl.DataFrame, columns: list[str], nfc_columns: list[str]
+) -> pl.DataFrame:
+    """The cells of `columns` trimmed, blank → null; the `nfc_columns` also in NFC."""
+    trimmed = frame.with_columns(clean_text_expr(pl.col(c), nfc=False).alias(c) for c in columns)
     return trimmed.with_columns(nfc_series(trimmed.get_column(c)) for c in nfc_columns)

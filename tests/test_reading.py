@@ -166,7 +166,7 @@ def test_cleaning_normalises_only_what_changes():
             "code": [" H1 ", nfd, "", "x", None, "y"],
         }
     )
-    cleaned = clean_text_frame(frame, ["name"])
+    cleaned = clean_text_frame(frame, frame.columns, ["name"])
     assert cleaned["name"].to_list() == [
         "Hồ sơ Đất đai",
         "ASCII code",

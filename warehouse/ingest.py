@@ -460,15 +460,8 @@ def ingest_file(
 
     compared = [c.name for c in spec.columns if c.kind != "ignore"]  # STT differs between copies
     # every cell NFC, trimmed, blank → null: what duplicates are judged on and parsers read
-    cleaned = pl.concat(
-        [
-            raw.select(ROW),
-            clean_text_frame(
-                raw.select(c.name for c in spec.columns),
-                [c.name for c in spec.columns if c.is_textual],
-            ),
-        ],
-        how="horizontal",
+    cleaned = clean_text_frame(
+        raw, [c.name for c in spec.columns], [c.name for c in spec.columns if c.is_textual]
     )
     if spec.totals_columns and table.totals.height:
         outcome.totals_reconciled, outcome.totals_message = _reconcile_totals(
