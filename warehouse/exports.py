@@ -63,17 +63,15 @@ def _export_by_period(con, table: str, column: str, target: Path, previous: Path
             f"from {table} t group by 1"
         ).fetchall()
     }
-    before_path = previous / table / MANIFEST if previous else None
+    earlier = previous / table if previous else None
     before = {}
-    if before_path is not None and before_path.exists():
-        before = json.loads(before_path.read_text(encoding="utf-8"))
+    if earlier is not None and (earlier / MANIFEST).exists():
+        before = json.loads((earlier / MANIFEST).read_text(encoding="utf-8"))
     for period, fingerprint in sorted(fingerprints.items(), key=lambda item: str(item[0])):
         name = f"{period}.parquet"
-        if previous is not None and before.get(str(period)) == fingerprint:
-            old = previous / table / name
-            if old.exists():
-                os.link(old, target / name)
-                continue
+        if before.get(str(period)) == fingerprint and (earlier / name).exists():
+            os.link(earlier / name, target / name)
+            continue
         value = "null" if period is None else "'" + str(period).replace("'", "''") + "'"
         con.execute(
             f"copy (select * from {table} where {column} is not distinct from {value}) "
