@@ -185,3 +185,21 @@ def test_a_file_rewritten_in_place_with_the_same_size_is_read_again(tmp_path):
     outcome = ingest(landing, data, "dossiers", "2024-01")
     assert not outcome.reused
     assert staged(data, "dossiers", "2024-01")["dossier_code"].to_list() == ["BBBB"]
+
+
+def test_a_touched_file_is_hashed_once_then_known_again(tmp_path, monkeypatch):
+    """Same bytes with new times (touched, copied back, re-linked): hashed once to see that
+    nothing changed, its new times recorded, and not hashed on the runs after."""
+    from warehouse import ingest as module
+
+    landing, data = tmp_path / "landing", tmp_path / "data"
+    path = write_csv(landing / "dossiers/ho_so_2024-01.csv", [dossier()])
+    ingest(landing, data, "dossiers", "2024-01")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    hashed = []
+    real_hash = module.sha256_of
+    monkeypatch.setattr(module, "sha256_of", lambda p: hashed.append(p) or real_hash(p))
+    assert ingest(landing, data, "dossiers", "2024-01").reused
+    assert hashed == [path]
+    assert ingest(landing, data, "dossiers", "2024-01").reused
+    assert hashed == [path]

@@ -567,6 +567,10 @@ def _write_atomic_text(text: str, target: Path) -> None:
     os.replace(temporary, target)
 
 
+def _write_audit(files: list[FileOutcome], target: Path) -> None:
+    _write_atomic_text(json.dumps([asdict(f) for f in files], ensure_ascii=False, indent=1), target)
+
+
 QUARANTINE_SCHEMA = {
     "source": pl.String,
     "source_file": pl.String,
@@ -593,7 +597,7 @@ def ingest_partition(
     hashed = file_hashes(mine, paths.audit(spec.name, period), context.landing)
     shas = {path: sha for path, (sha, _) in hashed.items()}
     if reuse:
-        previous = _reusable(spec, period, mine, shas, context, paths)
+        previous = _reusable(spec, period, mine, hashed, context, paths)
         if previous is not None:
             return previous
     files: list[FileOutcome] = []
@@ -644,10 +648,7 @@ def ingest_partition(
     quarantined = pl.concat(quarantines, how="vertical_relaxed")
     _write_atomic_parquet(staged, paths.staging(spec.name, period))
     _write_atomic_parquet(quarantined, paths.quarantine(spec.name, period))
-    _write_atomic_text(
-        json.dumps([asdict(f) for f in files], ensure_ascii=False, indent=1),
-        paths.audit(spec.name, period),
-    )
+    _write_audit(files, paths.audit(spec.name, period))
     sample = quarantined.get_column("reason").head(5).to_list()
     return PartitionOutcome(
         source=spec.name,
@@ -660,7 +661,7 @@ def ingest_partition(
     )
 
 
-def _reusable(spec, period, mine, shas, context, paths) -> PartitionOutcome | None:
+def _reusable(spec, period, mine, hashed, context, paths) -> PartitionOutcome | None:
     audit = paths.audit(spec.name, period)
     staging, quarantine = paths.staging(spec.name, period), paths.quarantine(spec.name, period)
     if not (audit.exists() and staging.exists() and quarantine.exists()):
@@ -668,10 +669,18 @@ def _reusable(spec, period, mine, shas, context, paths) -> PartitionOutcome | No
     records = json.loads(audit.read_text(encoding="utf-8"))
     if any(r.get("ingest_version") != context.version for r in records):
         return None
-    current = {(d.path.relative_to(context.landing).as_posix(), shas[d.path]) for d in mine}
+    names = {d.path.relative_to(context.landing).as_posix(): d.path for d in mine}
+    current = {(name, hashed[path][0]) for name, path in names.items()}
     if {(r["source_file"], r["sha256"]) for r in records} != current:
         return None
     files = [FileOutcome(**r) for r in records]
+    stats = {name: hashed[path][1] for name, path in names.items()}
+    if any(f.stat != stats[f.source_file] for f in files):
+        # same bytes, new size/times/inode (touched, copied back, re-linked): record them, or
+        # every later run would read and hash these files again
+        for record in files:
+            record.stat = stats[record.source_file]
+        _write_audit(files, audit)
     held = pl.read_parquet(quarantine, columns=["reason"])
     return PartitionOutcome(
         source=spec.name,
