@@ -1,5 +1,6 @@
 """One partitioned staging asset per source, built from its SourceSpec (one generic path)."""
 
+import time
 import warnings
 
 import dagster as dg
@@ -7,6 +8,7 @@ import polars as pl
 
 from assets.metadata import column_schema, preview
 from assets.partitions import partitions_for
+from assets.progress import report
 from pipelines.resources import DanvanResource
 from pipelines.settings import MissingKeyError, pii_key
 from schemas.registry import SOURCES
@@ -177,12 +179,18 @@ def make_staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         outcomes: list[PartitionOutcome] = []
         # a range run leaves periods without files as they are
         periods = [p for p in keys if len(keys) == 1 or p in present]
+        started = time.perf_counter()
         for outcome in ingest_periods(spec, periods, deliveries, ingest_context, danvan.paths):
             outcomes.append(outcome)
-            context.log.info(
-                f"{spec.name} {outcome.period}: {outcome.rows_loaded} rows staged, "
-                f"{outcome.rows_quarantined} quarantined from {len(outcome.files)} file(s)"
+            how = "unchanged, " if outcome.reused else ""
+            rejected = f", {len(outcome.rejected)} rejected" if outcome.rejected else ""
+            report(
+                context,
+                f"{spec.name} {outcome.period}: {how}{outcome.rows_loaded:,} rows staged, "
+                f"{outcome.rows_quarantined:,} quarantined from {len(outcome.files)} file(s)"
+                f"{rejected} ({time.perf_counter() - started:.1f} s)",
             )
+            started = time.perf_counter()
         files = [f for o in outcomes for f in o.files]
         rejected = [f for f in files if f.status == "rejected"]
         broken = [problem for o in outcomes for problem in _conservation(danvan, spec, o)]

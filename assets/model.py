@@ -9,6 +9,7 @@ import dagster as dg
 
 from assets.charts import extra_metadata
 from assets.metadata import column_schema, preview
+from assets.progress import report
 from pipelines.resources import DanvanResource
 from warehouse.checks import checks_for
 from warehouse.tables import TABLES, Table
@@ -77,8 +78,8 @@ def make_table_asset(table: Table) -> dg.AssetsDefinition:
             metadata = table_metadata(con, table.name)
             yield from _run_checks(con, table)
         seconds = round(time.perf_counter() - started, 2)
-        context.log.info(
-            f"{table.name}: {done}, {metadata['dagster/row_count']} rows in {seconds} s"
+        report(
+            context, f"{table.name}: {done}, {metadata['dagster/row_count']:,} rows ({seconds} s)"
         )
         yield dg.MaterializeResult(metadata={**metadata, "seconds": seconds, "build": done})
 

@@ -1,11 +1,13 @@
 """Publication: the finished build becomes reporting.duckdb, swapped in atomically."""
 
 import datetime as dt
+import time
 
 import dagster as dg
 import duckdb
 
 from assets.model import BUILD_POOL, PUBLISHED_FRESHNESS
+from assets.progress import report
 from pipelines.resources import DanvanResource
 from warehouse.tables import TABLE_NAMES
 
@@ -23,8 +25,8 @@ from warehouse.tables import TABLE_NAMES
     freshness_policy=PUBLISHED_FRESHNESS,
 )
 def reporting_db(context: dg.AssetExecutionContext, danvan: DanvanResource) -> dg.MaterializeResult:
+    started = time.perf_counter()
     target = danvan.warehouse.publish(context.run_id)
-    context.log.info(f"published {target}")
     con = duckdb.connect(str(target), read_only=True)
     try:
         tables = con.sql(
@@ -34,6 +36,11 @@ def reporting_db(context: dg.AssetExecutionContext, danvan: DanvanResource) -> d
     finally:
         con.close()
     listing = "\n".join(["| table | rows |", "|---|---|"] + [f"| {t} | {n:,} |" for t, n in counts])
+    report(
+        context,
+        f"reporting_db: published {target} and its Parquet exports, {len(counts)} tables "
+        f"({time.perf_counter() - started:.1f} s)",
+    )
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(target)),
@@ -74,7 +81,7 @@ def yearly_report(
     path = write(
         danvan.paths.reporting_db, year, danvan.paths.root / "reports" / f"bao_cao_{year}.html"
     )
-    context.log.info(f"wrote {path}")
+    report(context, f"yearly_report: wrote {path}")
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(path)),

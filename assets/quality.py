@@ -2,9 +2,12 @@
 tables: they read reporting.duckdb after the publish, report every expectation in the check's
 metadata and write an HTML validation page to <data>/gx/index.html."""
 
+import time
+
 import dagster as dg
 import duckdb
 
+from assets.progress import report
 from pipelines.resources import DanvanResource
 from warehouse.expectations import SUITES, read_for_validation, validate_table, write_report
 
@@ -27,6 +30,7 @@ def check_name(table: str) -> str:
     can_subset=True,
 )
 def published_table_suites(context: dg.AssetCheckExecutionContext, danvan: DanvanResource):
+    started = time.perf_counter()
     selected = {key.name for key in context.selected_asset_check_keys}
     tables = [t for t in SUITES if check_name(t) in selected]
     con = duckdb.connect(str(danvan.paths.reporting_db), read_only=True)
@@ -34,7 +38,13 @@ def published_table_suites(context: dg.AssetCheckExecutionContext, danvan: Danva
         results = [validate_table(t, read_for_validation(con, t)) for t in tables]
     finally:
         con.close()
-    report = write_report(results, danvan.paths.root / "gx" / "index.html")
+    page = write_report(results, danvan.paths.root / "gx" / "index.html")
+    passed = sum(result.success for result in results)
+    report(
+        context,
+        f"published_table_suites: {passed} of {len(results)} Great Expectations suites passed "
+        f"({time.perf_counter() - started:.1f} s)",
+    )
     for result in results:
         yield dg.AssetCheckResult(
             asset_key=result.table,
@@ -45,6 +55,6 @@ def published_table_suites(context: dg.AssetCheckExecutionContext, danvan: Danva
                 "expectations": len(result.expectations),
                 "failed": dg.MetadataValue.json(result.failed),
                 "results": dg.MetadataValue.json(result.expectations),
-                "report": dg.MetadataValue.path(str(report)),
+                "report": dg.MetadataValue.path(str(page)),
             },
         )

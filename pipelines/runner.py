@@ -8,20 +8,22 @@ only when a partition failed for a reason other than a rejected file (e.g. conse
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import dagster as dg
 
 from assets.partitions import dynamic_name, partitions_for
+from assets.progress import PROGRESS
 from pipelines.definitions import ALL_ASSETS
 from pipelines.resources import DanvanResource
 from pipelines.settings import Settings
 from schemas.landing import discover
 from schemas.registry import SOURCES
-from warehouse.incremental import REBUILT
 from warehouse.tables import TABLE_NAMES
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -66,6 +68,32 @@ def _failure_messages(result: dg.ExecuteInProcessResult) -> list[tuple[str, str]
 
 
 def run_pipeline(settings: Settings, echo: Callable[[str], None] = print) -> RunSummary:
+    with _progress_to(echo):
+        return _run(settings, echo)
+
+
+@contextmanager
+def _progress_to(echo: Callable[[str], None]) -> Iterator[None]:
+    """The assets' progress lines (assets/progress.py) echoed as they come, indented."""
+
+    class Echo(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            echo("    " + record.getMessage())
+
+    handler = Echo()
+    level, propagate = PROGRESS.level, PROGRESS.propagate
+    PROGRESS.addHandler(handler)
+    PROGRESS.setLevel(logging.INFO)
+    PROGRESS.propagate = False
+    try:
+        yield
+    finally:
+        PROGRESS.removeHandler(handler)
+        PROGRESS.setLevel(level)
+        PROGRESS.propagate = propagate
+
+
+def _run(settings: Settings, echo: Callable[[str], None]) -> RunSummary:
     started = time.perf_counter()
     summary = RunSummary()
     resource = DanvanResource(
@@ -90,6 +118,10 @@ def run_pipeline(settings: Settings, echo: Callable[[str], None] = print) -> Run
             continue
         # one run over the range (the asset's backfill policy), as a backfill would do it
         step_started = time.perf_counter()
+        echo(
+            f"[ingest {number}/{len(SOURCES)}] {spec.name}: {len(periods)} period(s) "
+            f"{periods[0]} … {periods[-1]}"
+        )
         result = dg.materialize(
             ALL_ASSETS,
             selection=[f"staging_{spec.name}"],
@@ -103,17 +135,7 @@ def run_pipeline(settings: Settings, echo: Callable[[str], None] = print) -> Run
             raise_on_error=False,
         )
         mark = "ok" if result.success else "FAILED"
-        echo(
-            f"[ingest {number}/{len(SOURCES)}] {spec.name}: {len(periods)} period(s) "
-            f"{periods[0]} … {periods[-1]} — {mark} ({time.perf_counter() - step_started:.1f} s)"
-        )
-        for period in periods:
-            audit = json.loads(resource.paths.audit(spec.name, period).read_text("utf-8"))
-            loaded = sum(f["rows_loaded"] for f in audit if f["status"] == "loaded")
-            held = sum(f["rows_quarantined"] for f in audit if f["status"] == "loaded")
-            rejected = sum(f["status"] == "rejected" for f in audit)
-            note = f", {rejected} file(s) rejected" if rejected else ""
-            echo(f"    {period}: {loaded:,} rows staged, {held:,} quarantined{note}")
+        echo(f"    {spec.name}: {mark} ({time.perf_counter() - step_started:.1f} s)")
         for kind, message in _failure_messages(result):
             summary.failures.append(message)
             blocking = blocking or kind != "rejected_file"
@@ -137,14 +159,6 @@ def _model_and_publish(resources, instance, summary: RunSummary, echo) -> None:
         run_config=QUIET,
         raise_on_error=False,
     )
-    for event in result.get_asset_materialization_events():
-        materialization = event.materialization
-        rows = materialization.metadata.get("dagster/row_count")
-        build = materialization.metadata.get("build")
-        # say so when a table was updated in place or left as it was, not rebuilt
-        how = f" ({build.value})" if build is not None and build.value != REBUILT else ""
-        if rows is not None:
-            echo(f"  {materialization.asset_key.to_user_string()}: {rows.value:,} rows{how}")
     for _, message in _failure_messages(result):
         summary.failures.append(message)
     evaluations = result.get_asset_check_evaluations()

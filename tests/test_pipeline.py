@@ -83,7 +83,14 @@ def test_whole_graph_materialises_and_is_idempotent(small):
     second = run_pipeline(small, echo=lines.append)
     assert second.ok and _checksums(db) == before
     fact = next(line for line in lines if line.strip().startswith("fact_dossier:"))
-    assert fact.endswith("rows (unchanged)"), fact  # nothing new: the fact is not rebuilt
+    assert "fact_dossier: unchanged," in fact, fact  # nothing new: the fact is not rebuilt
+    # progress as it goes: each period before its source's end, each table before the checks
+    stripped = [line.strip() for line in lines]
+    periods = [i for i, line in enumerate(stripped) if line.startswith("dossiers 20")]
+    assert periods and all("unchanged, " in stripped[i] for i in periods)
+    assert max(periods) < stripped.index(next(x for x in stripped if x.startswith("dossiers: ok")))
+    checks = stripped.index(next(x for x in stripped if x.startswith("[checks]")))
+    assert stripped.index(fact.strip()) < checks
 
 
 def test_an_analyst_reading_during_a_run_sees_no_error(small):
@@ -218,7 +225,8 @@ def test_run_reports_a_failed_partition_and_still_publishes_the_rest(tmp_path):
         "dossiers/ho_so_2024-01.csv": "loaded",
         "dossiers/ho_so_2024-02.csv": "rejected",
     }
-    assert any("FAILED" in line and "2024-02" in line for line in lines)
+    assert any("dossiers 2024-02:" in line and "1 rejected" in line for line in lines), lines
+    assert any(line.strip().startswith("dossiers: FAILED") for line in lines), lines
 
 
 def test_cli_run_exits_non_zero_with_a_readable_message(tmp_path):

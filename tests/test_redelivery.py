@@ -139,13 +139,17 @@ def test_parallel_ingest_gives_the_same_staging_as_sequential(tmp_path, monkeypa
     deliveries, _ = discover(landing, SOURCES.values())
     context = module.IngestContext.standard(b"k", landing, dt.datetime(2025, 1, 1))
     periods = ["2024-01", "2024-02", "2024-03"]
-    sequential = module.ingest_periods(
-        SOURCES["dossiers"], periods, deliveries, context, DataPaths(tmp_path / "one")
+    sequential = list(
+        module.ingest_periods(
+            SOURCES["dossiers"], periods, deliveries, context, DataPaths(tmp_path / "one")
+        )
     )
     monkeypatch.setenv("DANVAN_INGEST_WORKERS", "2")
     monkeypatch.setattr(module, "PARALLEL_FROM_BYTES", 0)
-    parallel = module.ingest_periods(
-        SOURCES["dossiers"], periods, deliveries, context, DataPaths(tmp_path / "two")
+    parallel = list(
+        module.ingest_periods(
+            SOURCES["dossiers"], periods, deliveries, context, DataPaths(tmp_path / "two")
+        )
     )
     assert [o.period for o in parallel] == periods
     assert (
@@ -203,3 +207,28 @@ def test_a_touched_file_is_hashed_once_then_known_again(tmp_path, monkeypatch):
     assert hashed == [path]
     assert ingest(landing, data, "dossiers", "2024-01").reused
     assert hashed == [path]
+
+
+def test_periods_are_yielded_as_each_is_done(tmp_path):
+    """A long ingest shows progress: the first period's outcome comes before the next is read."""
+    import datetime as dt
+
+    from warehouse import ingest as module
+    from warehouse.paths import DataPaths
+
+    landing = tmp_path / "landing"
+    for month in ("01", "02"):
+        write_csv(
+            landing / f"dossiers/ho_so_2024-{month}.csv", [dossier_in_month(f"H{month}", month)]
+        )
+    deliveries, _ = discover(landing, SOURCES.values())
+    context = module.IngestContext.standard(b"k", landing, dt.datetime(2025, 1, 1))
+    paths = DataPaths(tmp_path / "data")
+    outcomes = module.ingest_periods(
+        SOURCES["dossiers"], ["2024-01", "2024-02"], deliveries, context, paths
+    )
+    assert next(outcomes).period == "2024-01"
+    assert paths.staging("dossiers", "2024-01").exists()
+    assert not paths.staging("dossiers", "2024-02").exists()
+    assert next(outcomes).period == "2024-02"
+    assert paths.staging("dossiers", "2024-02").exists()

@@ -13,7 +13,7 @@ import hashlib
 import json
 import multiprocessing
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -730,17 +730,22 @@ def ingest_periods(
     deliveries: list[Delivery],
     context: IngestContext,
     paths: DataPaths,
-) -> list[PartitionOutcome]:
-    """Several periods of a source, optionally in parallel processes (periods write separate
-    files, so they need no lock). DANVAN_INGEST_WORKERS sets how many; the default, 1, ingests
-    in this process: polars already uses every core, and on 2 cores two workers measured the
-    same time at 10M rows with 4.6 GiB instead of 2.6 GiB peak memory."""
+) -> Iterator[PartitionOutcome]:
+    """Several periods of a source, each outcome yielded as soon as its period is done (so a
+    long ingest shows progress), in the order of `periods`; optionally in parallel processes
+    (periods write separate files, so they need no lock). DANVAN_INGEST_WORKERS sets how many;
+    the default, 1, ingests in this process: polars already keeps most of the cores busy, and on
+    2 cores two workers measured only 8 % faster (6 months of the 10M-row files: 19.1 s →
+    17.7 s), each holding a month of its own in memory."""
     mine = [d for d in deliveries if d.source == spec.name]
     workers = min(int(os.environ.get("DANVAN_INGEST_WORKERS", "1")), len(periods))
     size = sum(d.path.stat().st_size for d in mine if d.period in periods)
     if workers <= 1 or size < PARALLEL_FROM_BYTES:  # starting workers costs about a second
-        return [ingest_partition(spec, p, mine, context, paths) for p in periods]
+        for period in periods:
+            yield ingest_partition(spec, period, mine, context, paths)
+        return
     # spawn, not fork: forking a process that runs polars' thread pool can deadlock
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         jobs = [pool.submit(ingest_partition, spec, p, mine, context, paths) for p in periods]
-        return [job.result() for job in jobs]
+        for job in jobs:
+            yield job.result()
