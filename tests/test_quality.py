@@ -110,3 +110,43 @@ def test_large_tables_are_validated_on_an_even_repeatable_sample(monkeypatch):
     assert sorted(first["month"].value_counts().tolist()) == [10] * 10  # every month, evenly
     con.execute("create table small as select range as n from range(50)")
     assert len(expectations.read_for_validation(con, "small")) == 50
+
+
+def test_a_suite_on_unchanged_rows_is_not_run_again(build_db, tmp_path, monkeypatch):
+    """The result on record stands while the table's rows and the suite are those it was
+    computed on; other rows or another suite version and the suite runs again."""
+    from warehouse import expectations
+
+    copy = tmp_path / "published.duckdb"
+    copy.write_bytes(build_db.read_bytes())
+    record = tmp_path / "gx" / "results.json"
+    runs = []
+    real = expectations.validate_table
+    monkeypatch.setattr(expectations, "validate_table", lambda t, f: runs.append(t) or real(t, f))
+    tables = ["fact_dossier", "mart_province_scorecard"]
+
+    def validate():
+        con = duckdb.connect(str(copy))
+        try:
+            return expectations.validate_published(con, tables, record)
+        finally:
+            con.close()
+
+    first, reused = validate()
+    assert runs == tables and reused == set() and all(r.success for r in first)
+    again, reused = validate()
+    assert runs == tables and reused == set(tables)
+    assert [(r.table, r.success, r.expectations) for r in again] == [
+        (r.table, r.success, r.expectations) for r in first
+    ]
+    con = duckdb.connect(str(copy))
+    con.execute("update fact_dossier set dossier_code = null where dossier_code = 'D1'")
+    con.close()
+    changed, reused = validate()
+    assert runs == [*tables, "fact_dossier"] and reused == {"mart_province_scorecard"}
+    assert not changed[0].success  # the null key is found
+    failed_again, _ = validate()  # a failure on record stands as long as its rows do
+    assert runs == [*tables, "fact_dossier"] and not failed_again[0].success
+    monkeypatch.setattr(expectations, "SUITES_VERSION", "another suite version")
+    validate()
+    assert runs == [*tables, "fact_dossier", *tables]

@@ -9,10 +9,15 @@ self-contained HTML page under the data folder.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from importlib.metadata import version
 from pathlib import Path
+
+from warehouse.exports import ROWS_FINGERPRINT
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -210,6 +215,37 @@ def validate_table(table: str, frame) -> SuiteResult:
             }
         )
     return SuiteResult(table, bool(result.success), rows)
+
+
+# what a result on record was computed with: these suites and sampling, this GX
+SUITES_VERSION = hashlib.sha256(
+    Path(__file__).read_bytes() + version("great_expectations").encode()
+).hexdigest()[:16]
+
+
+def validate_published(con, tables: list[str], record: Path) -> tuple[list[SuiteResult], set[str]]:
+    """Each table's suite result, and the tables whose result was taken from `record` instead
+    of being validated again: a table whose content (row count and row hashes) and suite are
+    those of the recorded result would give that result again. A nightly run over unchanged
+    files then neither imports GX (2.5 s) nor validates."""
+    known = json.loads(record.read_text(encoding="utf-8")) if record.exists() else {}
+    results, reused = [], set()
+    for table in tables:
+        content = con.sql(f"select {ROWS_FINGERPRINT} from {table} t").fetchall()[0][0]
+        key = f"{SUITES_VERSION}:{content}"
+        previous = known.get(table)
+        if previous is not None and previous["key"] == key:
+            results.append(SuiteResult(**previous["result"]))
+            reused.add(table)
+            continue
+        result = validate_table(table, read_for_validation(con, table))
+        known[table] = {"key": key, "result": asdict(result)}
+        results.append(result)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    temporary = record.with_name(f".{record.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(known, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(temporary, record)
+    return results, reused
 
 
 def write_report(results: list[SuiteResult], target: Path) -> Path:

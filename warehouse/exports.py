@@ -48,6 +48,9 @@ def write_version(con: duckdb.DuckDBPyConnection, paths: DataPaths, run_id: str)
     return folder
 
 
+# the row count and the sum of DuckDB's 64-bit row hashes of relation `t`: the same rows give the
+# same value whatever their order, other rows another one (but for a chance collision)
+ROWS_FINGERPRINT = "coalesce(cast(sum(hash(t)) as varchar), '') || ':' || count(*)"
 EXPORTED_BY_PERIOD = {"fact_dossier": "period"}  # table → column: one Parquet file per value
 MANIFEST = "_fingerprints.json"
 
@@ -55,13 +58,12 @@ MANIFEST = "_fingerprints.json"
 def _export_by_period(con, table: str, column: str, target: Path, previous: Path | None) -> None:
     """One file per period. A period whose rows hash as in the previous export is hard-linked
     from it instead of written again, so a run that changed one month writes one month.
-    (The fingerprint is the sum of DuckDB's 64-bit row hashes and the row count.)"""
+    (ROWS_FINGERPRINT of each period's rows.)"""
     target.mkdir(parents=True)
     fingerprints = {
         period: fingerprint
         for period, fingerprint in con.sql(
-            f"select {column}, cast(sum(hash(t)) as varchar) || ':' || count(*) "
-            f"from {table} t group by 1"
+            f"select {column}, {ROWS_FINGERPRINT} from {table} t group by 1"
         ).fetchall()
     }
     earlier = previous / table if previous else None
