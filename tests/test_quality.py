@@ -150,3 +150,6 @@ def test_a_suite_on_unchanged_rows_is_not_run_again(build_db, tmp_path, monkeypa
     monkeypatch.setattr(expectations, "SUITES_VERSION", "another suite version")
     validate()
     assert runs == [*tables, "fact_dossier", *tables]
+    record.write_text("{not json", encoding="utf-8")  # a damaged record: every suite runs
+    validate()
+    assert runs == [*tables, "fact_dossier", *tables, *tables]

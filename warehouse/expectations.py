@@ -228,7 +228,7 @@ def validate_published(con, tables: list[str], record: Path) -> tuple[list[Suite
     of being validated again: a table whose content (row count and row hashes) and suite are
     those of the recorded result would give that result again. A nightly run over unchanged
     files then neither imports GX (2.5 s) nor validates."""
-    known = json.loads(record.read_text(encoding="utf-8")) if record.exists() else {}
+    known = _read_record(record)
     results, reused = [], set()
     for table in tables:
         content = con.sql(f"select {ROWS_FINGERPRINT} from {table} t").fetchall()[0][0]
@@ -246,6 +246,15 @@ def validate_published(con, tables: list[str], record: Path) -> tuple[list[Suite
     temporary.write_text(json.dumps(known, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(temporary, record)
     return results, reused
+
+
+def _read_record(record: Path) -> dict:
+    """The results on record; none if the file is missing or unreadable (all suites run)."""
+    try:
+        found = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def write_report(results: list[SuiteResult], target: Path) -> Path:
