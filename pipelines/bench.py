@@ -84,7 +84,19 @@ def _redeliver_one_month(landing: Path) -> Path:
     return target
 
 
-def run_bench(rows: int, out: Path, echo=print) -> dict:
+def _best(runs: list[dict]) -> dict:
+    """The fastest run's seconds (as for the floor), the highest peak memory of any run, and
+    every run's seconds: on this VM identical runs differ by about ±10 %."""
+    return {
+        "seconds": min(r["seconds"] for r in runs),
+        "peak_rss_mib": max(r["peak_rss_mib"] for r in runs),
+        "runs": [r["seconds"] for r in runs],
+    }
+
+
+def run_bench(rows: int, out: Path, echo=print, repeat: int = 1) -> dict:
+    """Generate, then measure the floor (best of two), and `repeat` times: a full run on an
+    empty data folder followed by an incremental run after one month is re-delivered."""
     out.mkdir(parents=True, exist_ok=True)
     landing, data = out / "landing", out / "data"
     shutil.rmtree(landing, ignore_errors=True)
@@ -103,11 +115,19 @@ def run_bench(rows: int, out: Path, echo=print) -> dict:
     echo(f"floor into a database file: {floor_file['seconds']} s")
     danvan = str(Path(sys.executable).parent / "danvan")
     command = [danvan, "run", "--landing", str(landing), "--data-dir", str(data)]
-    full = _measure(command, env)
-    echo(f"full pipeline: {full['seconds']} s")
-    _redeliver_one_month(landing)
-    incremental = _measure(command, env)
-    echo(f"incremental (one month re-delivered): {incremental['seconds']} s")
+    fulls, incrementals = [], []
+    for attempt in range(1, repeat + 1):
+        shutil.rmtree(data, ignore_errors=True)
+        fulls.append(_measure(command, env))
+        echo(f"full pipeline ({attempt}/{repeat}): {fulls[-1]['seconds']} s")
+        redelivered = _redeliver_one_month(landing)
+        incrementals.append(_measure(command, env))
+        echo(
+            f"incremental, one month re-delivered ({attempt}/{repeat}): "
+            f"{incrementals[-1]['seconds']} s"
+        )
+        redelivered.unlink()  # the next full run reads the files the first one read
+    full, incremental = _best(fulls), _best(incrementals)
     result = {
         "dossier_rows": report.dossier_rows,
         "scale": round(scale, 4),
@@ -178,6 +198,13 @@ def environment() -> dict:
     }
 
 
+def _seconds(measured: dict) -> str:
+    runs = measured.get("runs", [])
+    if len(runs) < 2:
+        return str(measured["seconds"])
+    return f"{measured['seconds']} (best of {', '.join(map(str, runs))})"
+
+
 def _verdict(target: dict) -> str:
     return "met" if target["met"] else "missed"
 
@@ -194,9 +221,9 @@ def markdown(r: dict) -> str:
             f"| the same load into a database file | {r['floor_file']['seconds']} | "
             f"{round(r['dossier_rows'] / r['floor_file']['seconds']):,} | "
             f"{r['floor_file']['peak_rss_mib']} |",
-            f"| full pipeline (`danvan run`) | {r['pipeline']['seconds']} | "
+            f"| full pipeline (`danvan run`) | {_seconds(r['pipeline'])} | "
             f"{r['rows_per_second_pipeline']:,} | {r['pipeline']['peak_rss_mib']} |",
-            f"| incremental, one month re-delivered | {r['incremental']['seconds']} | | "
+            f"| incremental, one month re-delivered | {_seconds(r['incremental'])} | | "
             f"{r['incremental']['peak_rss_mib']} |",
             "",
             f"pipeline ÷ floor = **{r['pipeline_over_floor']}** "

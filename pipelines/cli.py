@@ -100,10 +100,16 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _at_least_one(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, got {text!r}")
+    return int(text)
+
+
 def _bench(args: argparse.Namespace) -> int:
     from pipelines.bench import markdown, run_bench
 
-    result = run_bench(args.rows, Path(args.out))
+    result = run_bench(args.rows, Path(args.out), repeat=args.repeat)
     print(markdown(result))
     print(f"report: {Path(args.out) / 'bench.json'}, {Path(args.out) / 'bench.md'}")
     return 0
@@ -177,6 +183,9 @@ def parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="pipeline vs the raw DuckDB floor, same files")
     bench.add_argument("--rows", type=int, default=200_000, help="dossier rows to generate")
     bench.add_argument("--out", default="data/bench", help="folder for files and the report")
+    bench.add_argument(
+        "--repeat", type=_at_least_one, default=1, help="full + incremental runs, best taken"
+    )
     bench.set_defaults(handler=_bench)
     return main
 

@@ -13,11 +13,15 @@ MAX_RATIO_AT_200K = 90
 
 @pytest.mark.slow
 def test_benchmark_at_200k_rows(tmp_path):
-    result = run_bench(200_000, tmp_path, echo=lambda _: None)
+    result = run_bench(200_000, tmp_path, echo=lambda _: None, repeat=2)
     assert result["dossier_rows"] >= 190_000
     assert result["pipeline_over_floor"] <= MAX_RATIO_AT_200K, result
     assert result["incremental_over_full"] < 1.0, result  # unchanged months are not re-read
     assert result["pipeline"]["peak_rss_mib"] < 4096
+    for measured in (result["pipeline"], result["incremental"]):
+        assert len(measured["runs"]) == 2 and measured["seconds"] == min(measured["runs"])
+    # each repetition's re-delivery is removed: the next full run reads the same files
+    assert not list((tmp_path / "landing/dossiers").glob("ho_so_2024-06__20250301000000.csv"))
     saved = json.loads((tmp_path / "bench.json").read_text())
     assert saved["pipeline_over_floor"] == result["pipeline_over_floor"]
     assert "pipeline ÷ floor" in (tmp_path / "bench.md").read_text()
@@ -56,7 +60,9 @@ def test_the_report_says_which_targets_are_met_and_what_produced_it():
         "incremental_over_full": True,
         "peak_rss_gib": False,  # 4.88 GiB
     }
+    missed["pipeline"]["runs"] = [80.0, 84.5]
     text = markdown(missed)
+    assert "| 80.0 (best of 80.0, 84.5) |" in text
     assert "| pipeline_over_floor | 8.0 | ≤ 3.0 | missed |" in text
     assert "| peak_rss_gib | 2.15 | ≤ 4.0 | met |" in text
     assert f"duckdb {missed['environment']['duckdb']}" in text
