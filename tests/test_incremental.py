@@ -182,3 +182,52 @@ def test_a_whole_rebuild_reuses_the_space_of_the_old_table(tmp_path):
             assert warehouse.run(con, "fact_dossier") == "rebuilt whole"
     assert _blocks(data) <= before + 8  # measured + 2; with `create or replace` + 18
     assert len(_fact(data)) == 100_000
+
+
+def _build(warehouse, *names) -> list[str]:
+    with warehouse.connect() as con:
+        return [warehouse.run(con, name) for name in names]
+
+
+def test_a_table_whose_inputs_and_rows_are_as_recorded_is_not_rebuilt(built):
+    landing, data = built
+    warehouse = Warehouse(DataPaths(data), landing)
+    marts = ("mart_dossier_monthly", "mart_procedure_publication", "dim_admin_unit")
+    assert _build(warehouse, *marts) == ["unchanged"] * 3
+    # an input's rows change (dim_admin_unit reads ref_admin_units; the mart reads the bridge)
+    con = duckdb.connect(str(DataPaths(data).build_db))
+    con.execute("update bridge_admin_unit_2025 set is_primary = not is_primary")
+    con.close()
+    assert _build(warehouse, "mart_dossier_monthly", "dim_admin_unit") == [
+        "rebuilt whole",
+        "unchanged",
+    ]
+    # the table itself changed by hand: rebuilt, back to what its SQL gives
+    con = duckdb.connect(str(DataPaths(data).build_db))
+    con.execute("delete from mart_dossier_monthly")
+    con.close()
+    assert _build(warehouse, "mart_dossier_monthly") == ["rebuilt whole"]
+    con = duckdb.connect(str(DataPaths(data).build_db), read_only=True)
+    assert con.sql("select count(*) from mart_dossier_monthly").fetchall()[0][0] > 0
+    con.close()
+
+
+def test_a_redelivered_month_rebuilds_what_reads_the_fact(built):
+    landing, data = built
+    warehouse = Warehouse(DataPaths(data), landing)
+    _redeliver_february(landing)
+    ingest(landing, data, "dossiers", "2024-02")
+    done = _build(warehouse, "dim_admin_unit", "fact_dossier", "mart_dossier_monthly")
+    assert done == ["unchanged", "1 period(s) changed: 3 rows replaced", "rebuilt whole"]
+
+
+def test_other_sql_rebuilds_the_table(built):
+    landing, data = built
+    warehouse = Warehouse(DataPaths(data), landing)
+    with warehouse.connect() as con:
+        sql = warehouse.sql_of("dim_admin_unit")
+        inputs = ["ref_admin_units"]
+        assert incremental.build_whole(con, "dim_admin_unit", sql, inputs) == "unchanged"
+        other = sql + "\n-- a comment is another SQL text"
+        assert incremental.build_whole(con, "dim_admin_unit", other, inputs) == "rebuilt whole"
+        assert incremental.build_whole(con, "dim_admin_unit", other, inputs) == "unchanged"

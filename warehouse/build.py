@@ -104,7 +104,12 @@ class Warehouse:
                 self.paths.quarantine_glob,
                 pl.DataFrame(schema=QUARANTINE_SCHEMA),
             )
-        frames = {
+        for name, frame in self._frames().items():
+            if wanted(name):
+                _temp_table(con, name, frame())
+
+    def _frames(self) -> dict:
+        return {
             "stg_audit": lambda: _audit_frame(self.paths, self.landing),
             "ref_admin_units": reference.admin_units,
             "ref_admin_unit_changes": reference.admin_unit_changes,
@@ -113,16 +118,20 @@ class Warehouse:
             "ref_766_indicators": lambda: index_766.load(self.index_766_config)[0],
             "ref_766_bands": lambda: index_766.load(self.index_766_config)[1],
         }
-        for name, frame in frames.items():
-            if wanted(name):
-                _temp_table(con, name, frame())
+
+    def _inputs(self, sql: str) -> list[str]:
+        """The tables, staging views and reference tables that `sql` reads."""
+        names = [p.stem for p in sorted(SQL_DIR.glob("*.sql")) if not p.stem.endswith("_rows")]
+        names += [f"stg_{source}" for source in SOURCES] + ["stg_quarantine", *self._frames()]
+        return [n for n in names if re.search(rf"\b{n}\b", sql)]
 
     def run(self, con: duckdb.DuckDBPyConnection, name: str) -> str:
         """Build one table from its model file (with its comments); says what was done."""
         table = incremental.INCREMENTAL.get(name)
         if table is None:
-            con.execute(render_sql(name))
-            return incremental.REBUILT
+            sql = render_sql(name)
+            inputs = [n for n in self._inputs(sql) if n != name]
+            return incremental.build_whole(con, name, sql, inputs)
         full = render_sql(name, **{f"{name}_rows": self.sql_of(name)})
         return incremental.build(con, table, self.paths, full, partial(_rows_sql, name))
 
