@@ -119,7 +119,7 @@ class Warehouse:
             "ref_766_bands": lambda: index_766.load(self.index_766_config)[1],
         }
 
-    def _inputs(self, sql: str) -> list[str]:
+    def reads(self, sql: str) -> list[str]:
         """The tables, staging views and reference tables that `sql` reads."""
         names = [p.stem for p in sorted(SQL_DIR.glob("*.sql")) if not p.stem.endswith("_rows")]
         names += [f"stg_{source}" for source in SOURCES] + ["stg_quarantine", *self._frames()]
@@ -130,7 +130,7 @@ class Warehouse:
         table = incremental.INCREMENTAL.get(name)
         if table is None:
             sql = render_sql(name)
-            inputs = [n for n in self._inputs(sql) if n != name]
+            inputs = [n for n in self.reads(sql) if n != name]
             return incremental.build_whole(con, name, sql, inputs)
         full = render_sql(name, **{f"{name}_rows": self.sql_of(name)})
         return incremental.build(con, table, self.paths, full, partial(_rows_sql, name))

@@ -73,6 +73,7 @@ TABLES: tuple[Table, ...] = (
             "mart_dossier_monthly",
             "procedure_snapshot",
             "mart_procedure_publication",
+            "fact_engagement_event",
             "mart_engagement_yearly",
             "fact_welfare_activity",
             "fact_feedback",
