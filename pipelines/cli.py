@@ -30,7 +30,7 @@ def _run(args: argparse.Namespace) -> int:
     if not settings.landing_dir.exists():
         print(f"error: landing folder {settings.landing_dir} does not exist", file=sys.stderr)
         return 2
-    summary = run_pipeline(settings)
+    summary = run_pipeline(settings, rebuild=args.rebuild)
     print(format_summary(summary))
     return 0 if summary.ok else 1
 
@@ -128,10 +128,11 @@ def _demo(args: argparse.Namespace) -> int:
             return code
     else:
         print(f"== {landing} already has files: using them (empty it to regenerate)")
+    # the same arguments as `danvan run` and `danvan scorecard --compare-published` would get
     print("== running the pipeline")
-    code = _run(argparse.Namespace(landing=None, data_dir=None))
+    code = _run(parser().parse_args(["run"]))
     print("== scorecard")
-    shown = _scorecard(argparse.Namespace(data_dir=None, year=2024, compare_published=True))
+    shown = _scorecard(parser().parse_args(["scorecard", "--year", "2024", "--compare-published"]))
     return code or shown
 
 
@@ -154,6 +155,11 @@ def parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="ingest, validate, model and publish everything")
     run.add_argument("--landing", help="landing folder (default $DANVAN_LANDING_DIR)")
     run.add_argument("--data-dir", help="data folder (default $DANVAN_DATA_DIR)")
+    run.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="rebuild every table whole, even those whose inputs did not change",
+    )
     run.set_defaults(handler=_run)
 
     demo = commands.add_parser("demo", help="generate (if empty), run, print the 2024 scorecard")

@@ -18,6 +18,7 @@ class DanvanResource(dg.ConfigurableResource):
     quarantine_warn_rate: float = 0.05
     min_file_age_seconds: float = 30.0  # the sensor leaves younger files for the next tick
     index_766_config: str = ""  # empty: DANVAN_INDEX_766_CONFIG, else the project's YAML
+    rebuild: bool = False  # every table rebuilt whole, even when its inputs did not change
 
     @property
     def landing(self) -> Path:
@@ -29,9 +30,8 @@ class DanvanResource(dg.ConfigurableResource):
 
     @property
     def warehouse(self) -> Warehouse:
-        return Warehouse(
-            self.paths, self.landing, Path(self.index_766_config) if self.index_766_config else None
-        )
+        config = Path(self.index_766_config) if self.index_766_config else None
+        return Warehouse(self.paths, self.landing, config, rebuild=self.rebuild)
 
     def discover(self) -> tuple[list[Delivery], list[Unmatched]]:
         return discover(self.landing, SOURCES.values())

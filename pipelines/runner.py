@@ -67,9 +67,12 @@ def _failure_messages(result: dg.ExecuteInProcessResult) -> list[tuple[str, str]
     return found
 
 
-def run_pipeline(settings: Settings, echo: Callable[[str], None] = print) -> RunSummary:
+def run_pipeline(
+    settings: Settings, echo: Callable[[str], None] = print, rebuild: bool = False
+) -> RunSummary:
+    """`rebuild`: every table rebuilt whole, even where its inputs did not change."""
     with _progress_to(echo):
-        return _run(settings, echo)
+        return _run(settings, echo, rebuild)
 
 
 @contextmanager
@@ -93,11 +96,11 @@ def _progress_to(echo: Callable[[str], None]) -> Iterator[None]:
         PROGRESS.propagate = propagate
 
 
-def _run(settings: Settings, echo: Callable[[str], None]) -> RunSummary:
+def _run(settings: Settings, echo: Callable[[str], None], rebuild: bool) -> RunSummary:
     started = time.perf_counter()
     summary = RunSummary()
     resource = DanvanResource(
-        landing_dir=str(settings.landing_dir), data_dir=str(settings.data_dir)
+        landing_dir=str(settings.landing_dir), data_dir=str(settings.data_dir), rebuild=rebuild
     )
     resources = {"danvan": resource}
     instance = _instance()

@@ -251,3 +251,11 @@ def test_every_table_depends_on_every_table_its_sql_reads(tmp_path):
         )
     }
     assert undeclared == {}
+
+
+def test_rebuild_builds_every_table_whole(built):
+    landing, data = built
+    names = ("dim_admin_unit", "fact_dossier", "mart_dossier_monthly")
+    assert _build(Warehouse(DataPaths(data), landing), *names) == ["unchanged"] * 3
+    forced = Warehouse(DataPaths(data), landing, rebuild=True)
+    assert _build(forced, *names) == ["rebuilt whole"] * 3

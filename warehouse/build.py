@@ -43,10 +43,17 @@ def _rows_sql(name: str, relation: str) -> str:
 
 
 class Warehouse:
-    def __init__(self, paths: DataPaths, landing: Path, index_766_config: Path | None = None):
+    def __init__(
+        self,
+        paths: DataPaths,
+        landing: Path,
+        index_766_config: Path | None = None,
+        rebuild: bool = False,
+    ):
         self.paths = paths
         self.landing = landing
         self.index_766_config = index_766_config
+        self.rebuild = rebuild  # rebuild every table whole, changed inputs or not
 
     @contextmanager
     def _exclusive(self) -> Iterator[None]:
@@ -131,9 +138,10 @@ class Warehouse:
         if table is None:
             sql = render_sql(name)
             inputs = [n for n in self.reads(sql) if n != name]
-            return incremental.build_whole(con, name, sql, inputs)
+            return incremental.build_whole(con, name, sql, inputs, force=self.rebuild)
         full = render_sql(name, **{f"{name}_rows": self.sql_of(name)})
-        return incremental.build(con, table, self.paths, full, partial(_rows_sql, name))
+        rows = partial(_rows_sql, name)
+        return incremental.build(con, table, self.paths, full, rows, force=self.rebuild)
 
     def publish(self, run_id: str) -> Path:
         """Record the publish, export every table to Parquet, copy build.duckdb and swap both

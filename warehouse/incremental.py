@@ -72,8 +72,9 @@ def build(
     paths: DataPaths,
     full_sql: str,
     rows_sql: Callable[[str], str],
+    force: bool = False,
 ) -> str:
-    """Bring `table` up to date with its staging; says what was done."""
+    """Bring `table` up to date with its staging (`force`: rebuilt whole); says what was done."""
     _state_table(con)
     now = staging_fingerprints(paths, table.source)
     exists = con.sql(
@@ -89,7 +90,7 @@ def build(
     )
     previous_model = before.pop(MODEL, None)
     changed = sorted(p for p in set(now) | set(before) if now.get(p) != before.get(p))
-    whole = not exists or model != previous_model or 2 * len(changed) > max(len(now), 1)
+    whole = force or not exists or model != previous_model or 2 * len(changed) > max(len(now), 1)
     if whole and exists:
         # the old table goes first, and a checkpoint frees its blocks for the new one: a
         # `create or replace` keeps both until it commits and leaves the file twice the size
@@ -152,7 +153,9 @@ def _update(con, table: PeriodTable, changed: list[str], rows_sql) -> int:
     return replaced
 
 
-def build_whole(con: duckdb.DuckDBPyConnection, name: str, sql: str, inputs: list[str]) -> str:
+def build_whole(
+    con: duckdb.DuckDBPyConnection, name: str, sql: str, inputs: list[str], force: bool = False
+) -> str:
     """A table built whole by its SQL — unless the SQL, the rows of everything it reads and its
     own rows are those recorded when it was last built: then the same SQL would give the same
     rows, and it is left as it is (a run with nothing new: `mart_dossier_monthly` 1.5 s → 0 at
@@ -163,7 +166,12 @@ def build_whole(con: duckdb.DuckDBPyConnection, name: str, sql: str, inputs: lis
         [name, INPUTS],
     ).fetchall()
     read = _inputs_fingerprint(con, sql, inputs)
-    if before and read is not None and before[0][0] == f"{read}|{_rows_fingerprint(con, name)}":
+    if (
+        not force
+        and before
+        and read is not None
+        and before[0][0] == f"{read}|{_rows_fingerprint(con, name)}"
+    ):
         return UNCHANGED
     con.execute("begin transaction")
     try:
