@@ -1,0 +1,24 @@
+"""The `danvan` command's wiring: `demo` hands `run` and `scorecard` the arguments their own
+parsers give (a hand-built set would miss a new option)."""
+
+from pipelines import cli
+
+
+def test_demo_runs_and_shows_the_scorecard_with_their_own_defaults(tmp_path, monkeypatch):
+    landing = tmp_path / "landing"
+    (landing / "dossiers").mkdir(parents=True)
+    (landing / "dossiers" / "ho_so_2024-01.csv").write_text("x", encoding="utf-8")
+    monkeypatch.setenv("DANVAN_LANDING_DIR", str(landing))
+    monkeypatch.setenv("DANVAN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DANVAN_DEMO", raising=False)  # demo sets it: unset again afterwards
+    calls = []
+    monkeypatch.setattr(cli, "_run", lambda args: calls.append(("run", vars(args))) or 0)
+    monkeypatch.setattr(
+        cli, "_scorecard", lambda args: calls.append(("scorecard", vars(args))) or 0
+    )
+    assert cli._demo(cli.parser().parse_args(["demo"])) == 0
+    (run_name, run_args), (card_name, card_args) = calls
+    assert run_name == "run" and run_args == vars(cli.parser().parse_args(["run"]))
+    assert run_args["rebuild"] is False
+    assert card_name == "scorecard" and card_args["compare_published"] is True
+    assert card_args["year"] == 2024
