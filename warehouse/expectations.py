@@ -18,6 +18,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from warehouse.exports import ROWS_FINGERPRINT
+from warehouse.ingest import write_atomic_text
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -241,10 +242,7 @@ def validate_published(con, tables: list[str], record: Path) -> tuple[list[Suite
         result = validate_table(table, read_for_validation(con, table))
         known[table] = {"key": key, "result": asdict(result)}
         results.append(result)
-    record.parent.mkdir(parents=True, exist_ok=True)
-    temporary = record.with_name(f".{record.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(known, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(temporary, record)
+    write_atomic_text(json.dumps(known, ensure_ascii=False, indent=1), record)
     return results, reused
 
 

@@ -560,7 +560,7 @@ def _write_atomic_parquet(frame: pl.DataFrame, target: Path) -> None:
     os.replace(temporary, target)
 
 
-def _write_atomic_text(text: str, target: Path) -> None:
+def write_atomic_text(text: str, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     temporary.write_text(text, encoding="utf-8")
@@ -568,7 +568,7 @@ def _write_atomic_text(text: str, target: Path) -> None:
 
 
 def _write_audit(files: list[FileOutcome], target: Path) -> None:
-    _write_atomic_text(json.dumps([asdict(f) for f in files], ensure_ascii=False, indent=1), target)
+    write_atomic_text(json.dumps([asdict(f) for f in files], ensure_ascii=False, indent=1), target)
 
 
 QUARANTINE_SCHEMA = {
