@@ -58,11 +58,7 @@ def _model_fingerprint(con: duckdb.DuckDBPyConnection, table: PeriodTable, sql: 
     the rows already in the table may no longer be what a full build gives."""
     digest = hashlib.sha256(sql.encode() + Path(__file__).read_bytes())
     for dim in table.dims:
-        rows = con.sql(
-            f"select md5(coalesce(string_agg(cast(d as varchar), chr(10) "
-            f"order by cast(d as varchar)), '')) from {dim} d"
-        ).fetchall()[0][0]
-        digest.update(f"{dim}:{rows}".encode())
+        digest.update(f"{dim}:{_rows_fingerprint(con, dim)}".encode())
     return digest.hexdigest()
 
 
