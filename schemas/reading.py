@@ -13,6 +13,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,14 +50,27 @@ class RawTable:
     encoding: str
     unknown_headers: list[str] = field(default_factory=list)
     missing_optional: list[str] = field(default_factory=list)
+    more_may_follow: bool = False  # a full chunk: the file may go on
 
 
 def read_table(path: Path, spec: SourceSpec) -> RawTable:
+    """The whole file as one table."""
+    (table,) = read_tables(path, spec, chunk_rows=None)
+    return table
+
+
+def read_tables(path: Path, spec: SourceSpec, chunk_rows: int | None) -> Iterator[RawTable]:
+    """The file as tables of at most `chunk_rows` rows each, in file order (`None`: one table).
+    A CSV is read in streamed batches, so memory follows the chunk, not the file; an XLSX
+    sheet (at most 1,048,576 rows) comes whole. `FileRejected` can come at any chunk."""
     if path.suffix.lower() == ".xlsx":
         header, cells, first_row, encoding = _read_xlsx(path, spec)
-    else:
-        header, cells, first_row, encoding = _read_csv(path, spec)
-    return _to_table(path, spec, header, cells, first_row, encoding)
+        yield _to_table(path, spec, header, cells, first_row, encoding)
+        return
+    for header, cells, first_row, encoding, full in _read_csv(path, spec, chunk_rows):
+        table = _to_table(path, spec, header, cells, first_row, encoding)
+        table.more_may_follow = full
+        yield table
 
 
 # ---------------------------------------------------------------- CSV
@@ -114,18 +128,33 @@ def _find_csv_header(path: Path, spec: SourceSpec, head: str) -> tuple[int, str,
     return number, delimiter, fields
 
 
-def _read_csv(path: Path, spec: SourceSpec):
+def _csv_batches(source: Path | bytes, delimiter: str, header_line: int, chunk_rows: int | None):
+    options = dict(
+        has_header=False,
+        separator=delimiter,
+        skip_lines=header_line,
+        infer_schema=False,
+        quote_char='"',
+    )
+    readable = io.BytesIO(source) if isinstance(source, bytes) else source
+    if chunk_rows is None:
+        yield pl.read_csv(readable, **options)
+        return
+    yield from pl.scan_csv(readable, **options).collect_batches(chunk_size=chunk_rows)
+
+
+def _read_csv(path: Path, spec: SourceSpec, chunk_rows: int | None):
+    """(header, cells, row number of the first cell row, encoding, batch full) per batch."""
     source, encoding, head = _csv_text_source(path)
     header_line, delimiter, _ = _find_csv_header(path, spec, head)
+    header, first_row = None, header_line + 2
     try:
-        grid = pl.read_csv(
-            io.BytesIO(source) if isinstance(source, bytes) else source,
-            has_header=False,
-            separator=delimiter,
-            skip_lines=header_line,
-            infer_schema=False,
-            quote_char='"',
-        )
+        for grid in _csv_batches(source, delimiter, header_line, chunk_rows):
+            full = grid.height == chunk_rows
+            if header is None:
+                header, grid = [h or "" for h in grid.row(0)], grid.slice(1)
+            yield header, grid, first_row, encoding, full
+            first_row += grid.height
     except pl.exceptions.ComputeError as error:
         reason = str(error).splitlines()[0]
         if "utf-8" in reason.lower():
@@ -133,9 +162,6 @@ def _read_csv(path: Path, spec: SourceSpec):
         elif "more fields" in reason:
             reason = f"a row has more cells than the header row (delimiter '{delimiter}'): {reason}"
         raise FileRejected(path, f"cannot be read as CSV: {reason}") from None
-    header = [h or "" for h in grid.row(0)]
-    cells = grid.slice(1)
-    return header, cells, header_line + 2, encoding
 
 
 # ---------------------------------------------------------------- XLSX

@@ -81,15 +81,14 @@ def test_bad_input(tmp_path, case):
 def test_a_file_that_changes_while_it_is_read_is_not_used(tmp_path, monkeypatch):
     landing, data = tmp_path / "landing", tmp_path / "data"
     path = write_csv(landing / "dossiers/ho_so_2024-01.csv", [dossier()])
-    real = reading.read_table
+    real = reading.read_tables
 
-    def read_and_append(target, spec):
-        table = real(target, spec)
+    def read_and_append(target, spec, chunk_rows):
+        yield from real(target, spec, chunk_rows)
         with target.open("a", encoding="utf-8") as handle:  # the copy goes on meanwhile
             handle.write("more,bytes\n")
-        return table
 
-    monkeypatch.setattr("warehouse.ingest.read_table", read_and_append)
+    monkeypatch.setattr("warehouse.ingest.read_tables", read_and_append)
     (record,), _ = _ingest_all(landing, data)
     assert record.status == "rejected" and "changed while it was being read" in record.message
     assert pl.read_parquet(DataPaths(data).staging("dossiers", "2024-01")).height == 0

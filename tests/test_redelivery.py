@@ -170,9 +170,9 @@ def test_unchanged_files_are_neither_hashed_nor_read_again(tmp_path, monkeypatch
     write_csv(landing / "dossiers/ho_so_2024-01.csv", [dossier()])
     assert not ingest(landing, data, "dossiers", "2024-01").reused
     hashed, read = [], []
-    real_hash, real_read = module.sha256_of, module.read_table
+    real_hash, real_read = module.sha256_of, module.read_tables
     monkeypatch.setattr(module, "sha256_of", lambda p: hashed.append(p) or real_hash(p))
-    monkeypatch.setattr(module, "read_table", lambda *a: read.append(a) or real_read(*a))
+    monkeypatch.setattr(module, "read_tables", lambda *a: read.append(a) or real_read(*a))
     again = ingest(landing, data, "dossiers", "2024-01")
     assert again.reused and again.rows_loaded == 1
     assert hashed == [] and read == []

@@ -13,6 +13,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import shutil
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -22,7 +23,7 @@ import pandera.errors as pa_errors
 import polars as pl
 
 from schemas.landing import Delivery
-from schemas.reading import ROW, FileRejected, read_table
+from schemas.reading import ROW, FileRejected, read_tables
 from schemas.spec import SourceSpec, period_bounds
 from schemas.text import clean_text_expr, clean_text_frame
 from schemas.units import district_lookup
@@ -49,6 +50,9 @@ def _code_version() -> str:
 CODE_VERSION = _code_version()
 
 
+CHUNK_ROWS_SETTING = "DANVAN_INGEST_CHUNK_ROWS"
+
+
 @dataclass(frozen=True)
 class IngestContext:
     """What the rules need besides the file: keys, reference data, the landing root."""
@@ -58,6 +62,13 @@ class IngestContext:
     units: pl.DataFrame  # code, valid_from, valid_to (reference.unit_intervals)
     district_lookup: dict[str, str]  # typed district name key → GSO code
     loaded_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    # A file up to `whole_file_bytes` (a province's month: ≈ 750k rows, 190 MB) is read and
+    # checked whole, the fastest way; a larger one (a national roll-up) in chunks of
+    # `chunk_rows`, so memory follows the chunk, not the file (measured in README Performance).
+    chunk_rows: int = field(
+        default_factory=lambda: int(os.environ.get(CHUNK_ROWS_SETTING, 250_000))
+    )
+    whole_file_bytes: int = 256 * 2**20
 
     @property
     def version(self) -> str:
@@ -372,19 +383,25 @@ def _unit_failures(spec: SourceSpec, typed: pl.DataFrame, units: pl.DataFrame) -
     return pl.concat(parts) if parts else pl.DataFrame(schema=_FAILURES)
 
 
-def _key_conflicts(spec: SourceSpec, good: pl.DataFrame) -> pl.DataFrame:
-    """Same natural key, different content: all but the last row are quarantined."""
+def _key_conflicts(spec: SourceSpec, good: pl.LazyFrame) -> pl.DataFrame:
+    """Same natural key, different content: all but the last row are quarantined. `good` is
+    every staged row of the file (across its chunks); only repeated keys are kept in memory."""
     key = list(spec.key)
     if not key:
         return pl.DataFrame(schema=_FAILURES)
-    last = pl.col(ROW).max().over(key)
+    repeated = (
+        good.group_by(key)
+        .agg(pl.len().alias("__rows"), pl.col("row_number").max().alias("__kept"))
+        .filter(pl.col("__rows") > 1)
+    )
     headers = ", ".join(spec.label(k) for k in key)
     values = pl.concat_str([pl.col(k).cast(pl.String) for k in key], separator=", ")
     return (
-        good.with_columns(last.alias("__kept"))
-        .filter(pl.col(ROW) != pl.col("__kept"))
+        good.select(*key, "row_number")
+        .join(repeated, on=key, nulls_equal=True)
+        .filter(pl.col("row_number") != pl.col("__kept"))
         .select(
-            pl.col(ROW).alias("row"),
+            pl.col("row_number").alias("row"),
             pl.lit(",".join(key)).alias("column"),
             pl.format(
                 "duplicate {} '{}' with different content (row {} kept)",
@@ -393,16 +410,22 @@ def _key_conflicts(spec: SourceSpec, good: pl.DataFrame) -> pl.DataFrame:
                 pl.col("__kept"),
             ).alias("reason"),
         )
+        .collect(engine="streaming")
+        .sort("row")
     )
 
 
-def _reconcile_totals(
-    spec: SourceSpec, cleaned: pl.DataFrame, totals: pl.DataFrame
-) -> tuple[bool, str]:
+def _column_sums(spec: SourceSpec, cleaned: pl.DataFrame) -> pl.DataFrame:
+    """The totals columns summed over data rows (a chunk's share of the file's sums)."""
+    columns = [c for c in spec.columns if c.name in spec.totals_columns]
+    return cleaned.select(c.parse(pl.col(c.name)).sum().cast(pl.Float64) for c in columns)
+
+
+def _reconcile_totals(spec: SourceSpec, sums: pl.DataFrame, totals: pl.DataFrame):
     """The last 'Tổng cộng' row against the sum of every data row of the file, per column."""
     columns = [c for c in spec.columns if c.name in spec.totals_columns]
     declared = totals.tail(1).select(c.parse(clean_text_expr(pl.col(c.name))) for c in columns)
-    summed = cleaned.select(c.parse(pl.col(c.name)).sum() for c in columns)
+    summed = sums.sum()
     parts, ok = [], True
     for c in columns:
         want, got = declared[c.name][0], summed[c.name][0] or 0
@@ -415,13 +438,201 @@ def _reconcile_totals(
 
 # ---------------------------------------------------------------- one file
 
+_HASHES = ("__h1", "__h2")
+
+
+class _Parts:
+    """A file's output rows: kept in memory while the file is one chunk, written to `spill` as
+    Parquet parts once a second chunk comes, so memory follows the chunk, not the file."""
+
+    def __init__(self, spill: Path, name: str, empty: pl.DataFrame):
+        self.spill, self.name, self.empty = spill, name, empty
+        self.held: list[pl.DataFrame] = []
+        self.files: list[Path] = []
+
+    def add(self, frame: pl.DataFrame) -> None:
+        self.held.append(frame)
+        if len(self.held) + len(self.files) < 2:
+            return
+        self.spill.mkdir(parents=True, exist_ok=True)
+        for frame in self.held:
+            part = self.spill / f"{self.name}.{len(self.files):05d}.parquet"
+            frame.write_parquet(part, compression="lz4")
+            self.files.append(part)
+        self.held = []
+
+    def lazy(self) -> pl.LazyFrame:
+        parts = [*(pl.scan_parquet(f) for f in self.files), *(f.lazy() for f in self.held)]
+        return pl.concat(parts) if parts else self.empty.lazy()
+
 
 @dataclass
 class _FileResult:
     outcome: FileOutcome
-    good: pl.DataFrame | None = None
-    quarantine: pl.DataFrame | None = None
+    good: pl.LazyFrame | None = None
+    quarantine: pl.LazyFrame | None = None
     totals: pl.DataFrame | None = None
+
+
+class _FileIngest:
+    """One file read chunk by chunk. Every rule is row by row except three, which span the
+    file: exact duplicates (a 128-bit hash of each earlier row is kept: 16 bytes a row),
+    duplicate keys (judged at the end over the staged rows' keys) and the totals row."""
+
+    def __init__(self, spec, delivery, context, source_file: str, spill: Path, chunk_rows):
+        self.spec, self.delivery, self.context = spec, delivery, context
+        self.source_file, self.chunk_rows = source_file, chunk_rows
+        self.good = _Parts(spill, "good", spec.empty_staging())
+        self.quarantine = _Parts(spill, "quarantine", pl.DataFrame(schema=QUARANTINE_SCHEMA))
+        self.seen = pl.DataFrame(schema=dict.fromkeys(_HASHES, pl.UInt64))
+        self.sums: list[pl.DataFrame] = []
+        self.totals: list[pl.DataFrame] = []
+        self.rows_read = self.rows_duplicate = self.rows_good = self.rows_held = 0
+        self.chunks = 0
+        self.last_cleaned: pl.DataFrame | None = None  # the file's cells when it was one chunk
+
+    def add(self, table) -> None:
+        spec, context, delivery = self.spec, self.context, self.delivery
+        rows = table.frame.height
+        self.chunks += 1
+        self.rows_read += rows
+        self.totals.append(table.totals)
+        compared = [c.name for c in spec.columns if c.kind != "ignore"]  # STT differs in copies
+        # every cell NFC, trimmed, blank → null: what duplicates are judged on, parsers read
+        cleaned = clean_text_frame(
+            table.frame,
+            [c.name for c in spec.columns],
+            [c.name for c in spec.columns if c.is_textual],
+        )
+        table.frame = None  # the raw cells are not needed again: their memory goes back now
+        if spec.totals_columns:
+            self.sums.append(_column_sums(spec, cleaned))
+        cleaned = self._drop_duplicates(cleaned, compared, table.more_may_follow)
+        self.rows_duplicate += rows - cleaned.height
+
+        typed = _typed(spec, cleaned)
+        if spec.derive is not None:
+            typed = spec.derive(typed, context, delivery.period)
+        parse = _parse_failures(spec, cleaned, typed)
+        schema = _schema_failures(spec, typed).join(parse, on=["row", "column"], how="anti")
+        failures = pl.concat(
+            [
+                parse,
+                schema,
+                _period_failures(spec, typed, delivery.period),
+                _future_failures(spec, typed, delivery.exported_at),
+                _unit_failures(spec, typed, context.units),
+            ]
+        )
+        good = typed.join(failures.select(pl.col("row").alias(ROW)).unique(), on=ROW, how="anti")
+        quarantine = self._quarantine_rows(failures, cleaned)
+        self.quarantine.add(quarantine)
+        self.good.add(self._staged(good))
+        self.rows_good += good.height
+        self.rows_held += quarantine.height
+        self.last_cleaned = cleaned if self.chunks == 1 else None
+
+    def _drop_duplicates(self, cleaned: pl.DataFrame, compared: list[str], more: bool):
+        """Rows whose cells repeat an earlier row of the file, in this chunk or an earlier one
+        (two 64-bit hashes with different seeds: a false match ≈ rows² / 2¹²⁹). A file of one
+        chunk needs no hashes (0.4 s and 0.4 GB for 750k rows)."""
+        cleaned = cleaned.unique(subset=compared, keep="first", maintain_order=True)
+        if not (more or self.seen.height):
+            return cleaned
+        hashed = cleaned.with_columns(
+            pl.struct(compared).hash(seed=1).alias(_HASHES[0]),
+            pl.struct(compared).hash(seed=7).alias(_HASHES[1]),
+        )
+        if self.seen.height:
+            hashed = hashed.join(self.seen, on=list(_HASHES), how="anti", maintain_order="left")
+        self.seen = pl.concat([self.seen, hashed.select(_HASHES)])
+        return hashed.drop(_HASHES)
+
+    def _quarantine_rows(self, failures: pl.DataFrame, cleaned: pl.DataFrame) -> pl.DataFrame:
+        """One row per failing file row: its columns, its reasons and its masked cells."""
+        reasons = (
+            failures.sort("row")
+            .group_by("row", maintain_order=True)
+            .agg(
+                pl.col("column")
+                .filter(pl.col("column") != "")
+                .unique(maintain_order=True)
+                .str.join(", ")
+                .alias("columns"),
+                pl.col("reason").unique(maintain_order=True).str.join("; ").alias("reason"),
+            )
+        )
+        held = cleaned.join(reasons.select(pl.col("row").alias(ROW)), on=ROW, how="semi")
+        return reasons.join(
+            _masked_raw(self.spec, held, self.context.pii_key), left_on="row", right_on=ROW
+        ).select(
+            pl.lit(self.spec.name).alias("source"),
+            pl.lit(self.source_file).alias("source_file"),
+            pl.lit(self.delivery.period).alias("period"),
+            pl.col("row").alias("row_number"),
+            "columns",
+            "reason",
+            "raw",
+        )
+
+    def _staged(self, good: pl.DataFrame) -> pl.DataFrame:
+        spec, delivery = self.spec, self.delivery
+        hashed = [c.name for c in spec.columns if c.kind == "pii_hash"]
+        good = hmac_columns(good, hashed, self.context.pii_key)
+        from_name = dict(delivery.groups)
+        return good.with_columns(
+            *(
+                pl.lit(from_name.get(group)).alias(column)
+                for group, column in spec.name_columns.items()
+            ),
+            pl.lit(delivery.period).alias("period"),
+            pl.lit(self.source_file).alias("source_file"),
+            pl.col(ROW).alias("row_number"),
+            pl.lit(delivery.exported_at).cast(pl.Datetime("us")).alias("exported_at"),
+        ).select(list(self.spec.staging_schema()))
+
+    def _cells_of(self, rows: pl.DataFrame) -> pl.DataFrame:
+        """The cleaned cells of some rows: kept when the file was one chunk, else read again."""
+        if self.last_cleaned is not None:
+            return self.last_cleaned.join(rows, on=ROW, how="semi")
+        spec, found = self.spec, []
+        for table in read_tables(self.delivery.path, spec, self.chunk_rows):
+            wanted = table.frame.join(rows, on=ROW, how="semi")
+            found.append(
+                clean_text_frame(
+                    wanted,
+                    [c.name for c in spec.columns],
+                    [c.name for c in spec.columns if c.is_textual],
+                )
+            )
+        return pl.concat(found)
+
+    def finish(self, outcome: FileOutcome) -> _FileResult:
+        """The rules that span the file, then the outcome's counts."""
+        spec, notes = self.spec, []
+        outcome.rows_read, outcome.rows_duplicate = self.rows_read, self.rows_duplicate
+        totals = pl.concat(self.totals)
+        outcome.totals_rows = totals.height
+        if spec.totals_columns and totals.height:
+            outcome.totals_reconciled, outcome.totals_message = _reconcile_totals(
+                spec, pl.concat(self.sums), totals
+            )
+            if not outcome.totals_reconciled:
+                notes.append(outcome.totals_message)
+        good, quarantine = self.good.lazy(), self.quarantine.lazy()
+        conflicts = _key_conflicts(spec, good)
+        if conflicts.height:
+            rows = conflicts.select(pl.col("row").alias(ROW))
+            held = self._quarantine_rows(conflicts, self._cells_of(rows))
+            good = good.join(rows.rename({ROW: "row_number"}).lazy(), on="row_number", how="anti")
+            quarantine = pl.concat([quarantine, held.lazy()]).sort("row_number")
+        outcome.rows_loaded = self.rows_good - conflicts.height
+        outcome.rows_quarantined = self.rows_held + conflicts.height
+        if outcome.rows_quarantined:
+            notes.append(f"{outcome.rows_quarantined} row(s) quarantined")
+        outcome.message = "; ".join(notes)
+        totals = totals.with_columns(pl.lit(self.source_file).alias("source_file"))
+        return _FileResult(outcome, good, quarantine, totals)
 
 
 def _masked_raw(spec: SourceSpec, cleaned: pl.DataFrame, key: bytes) -> pl.DataFrame:
@@ -433,8 +644,10 @@ def _masked_raw(spec: SourceSpec, cleaned: pl.DataFrame, key: bytes) -> pl.DataF
 
 
 def ingest_file(
-    spec: SourceSpec, delivery: Delivery, context: IngestContext, sha256: str
+    spec: SourceSpec, delivery: Delivery, context: IngestContext, sha256: str, spill: Path
 ) -> _FileResult:
+    """One file, whole or chunk by chunk (see IngestContext.chunk_rows); the parts of a file
+    of several chunks wait under `spill` until the partition is written."""
     source_file = delivery.path.relative_to(context.landing).as_posix()
     outcome = FileOutcome(
         source=spec.name,
@@ -445,95 +658,25 @@ def ingest_file(
         loaded_at=context.loaded_at.isoformat(sep=" "),
         exported_at=delivery.exported_at.isoformat(sep=" "),
     )
+    chunk_rows = (
+        None if delivery.path.stat().st_size <= context.whole_file_bytes else context.chunk_rows
+    )
+    ingest = _FileIngest(spec, delivery, context, source_file, spill, chunk_rows)
     try:
-        table = read_table(delivery.path, spec)
+        for table in read_tables(delivery.path, spec, chunk_rows):
+            if ingest.chunks == 0:
+                outcome.encoding = table.encoding
+                unknown = table.unknown_headers
+            ingest.add(table)
     except FileRejected as rejected:
+        shutil.rmtree(spill, ignore_errors=True)
         outcome.status, outcome.message = "rejected", rejected.message
         return _FileResult(outcome)
-    outcome.encoding = table.encoding
-    notes = []
-    if table.unknown_headers:
-        notes.append("ignored extra columns: " + ", ".join(table.unknown_headers[:20]))
-    raw = table.frame
-    outcome.rows_read = raw.height
-    outcome.totals_rows = table.totals.height
-
-    compared = [c.name for c in spec.columns if c.kind != "ignore"]  # STT differs between copies
-    # every cell NFC, trimmed, blank → null: what duplicates are judged on and parsers read
-    cleaned = clean_text_frame(
-        raw, [c.name for c in spec.columns], [c.name for c in spec.columns if c.is_textual]
-    )
-    if spec.totals_columns and table.totals.height:
-        outcome.totals_reconciled, outcome.totals_message = _reconcile_totals(
-            spec, cleaned, table.totals
-        )
-        if not outcome.totals_reconciled:
-            notes.append(outcome.totals_message)
-    cleaned = cleaned.unique(subset=compared, keep="first", maintain_order=True)
-    outcome.rows_duplicate = raw.height - cleaned.height
-
-    typed = _typed(spec, cleaned)
-    if spec.derive is not None:
-        typed = spec.derive(typed, context, delivery.period)
-    parse = _parse_failures(spec, cleaned, typed)
-    schema = _schema_failures(spec, typed).join(parse, on=["row", "column"], how="anti")
-    failures = pl.concat(
-        [
-            parse,
-            schema,
-            _period_failures(spec, typed, delivery.period),
-            _future_failures(spec, typed, delivery.exported_at),
-            _unit_failures(spec, typed, context.units),
-        ]
-    )
-    good = typed.join(failures.select(pl.col("row").alias(ROW)).unique(), on=ROW, how="anti")
-    failures = pl.concat([failures, _key_conflicts(spec, good)])
-    good = good.join(failures.select(pl.col("row").alias(ROW)).unique(), on=ROW, how="anti")
-
-    reasons = (
-        failures.sort("row")
-        .group_by("row", maintain_order=True)
-        .agg(
-            pl.col("column")
-            .filter(pl.col("column") != "")
-            .unique(maintain_order=True)
-            .str.join(", ")
-            .alias("columns"),
-            pl.col("reason").unique(maintain_order=True).str.join("; ").alias("reason"),
-        )
-    )
-    held = cleaned.join(reasons.select(pl.col("row").alias(ROW)), on=ROW, how="semi")
-    quarantine = reasons.join(
-        _masked_raw(spec, held, context.pii_key), left_on="row", right_on=ROW
-    ).select(
-        pl.lit(spec.name).alias("source"),
-        pl.lit(source_file).alias("source_file"),
-        pl.lit(delivery.period).alias("period"),
-        pl.col("row").alias("row_number"),
-        "columns",
-        "reason",
-        "raw",
-    )
-    hashed = [c.name for c in spec.columns if c.kind == "pii_hash"]
-    good = hmac_columns(good, hashed, context.pii_key)
-    from_name = dict(delivery.groups)
-    good = good.with_columns(
-        *(
-            pl.lit(from_name.get(group)).alias(column)
-            for group, column in spec.name_columns.items()
-        ),
-        pl.lit(delivery.period).alias("period"),
-        pl.lit(source_file).alias("source_file"),
-        pl.col(ROW).alias("row_number"),
-        pl.lit(delivery.exported_at).cast(pl.Datetime("us")).alias("exported_at"),
-    ).select(list(spec.staging_schema()))
-    outcome.rows_loaded = good.height
-    outcome.rows_quarantined = quarantine.height
-    if outcome.rows_quarantined:
-        notes.append(f"{outcome.rows_quarantined} row(s) quarantined")
-    outcome.message = "; ".join(notes)
-    totals = table.totals.with_columns(pl.lit(source_file).alias("source_file"))
-    return _FileResult(outcome, good, quarantine, totals)
+    result = ingest.finish(outcome)
+    if unknown:
+        extra = "ignored extra columns: " + ", ".join(unknown[:20])
+        outcome.message = "; ".join(m for m in (extra, outcome.message) if m)
+    return result
 
 
 # ---------------------------------------------------------------- one partition
@@ -551,13 +694,26 @@ def _clear_stale_temporaries(target: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def _write_atomic_parquet(frame: pl.DataFrame, target: Path) -> None:
+def _write_atomic_parquet(frame: pl.LazyFrame, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     _clear_stale_temporaries(target)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     # lz4: half the time of zstd for files only the pipeline reads back
-    frame.write_parquet(temporary, statistics=True, compression="lz4")
+    frame.sink_parquet(temporary, statistics=True, compression="lz4")
     os.replace(temporary, target)
+
+
+def _spill_folder(paths: DataPaths, source: str, period: str) -> Path:
+    """Where the parts of a file read in several chunks wait until the partition is written;
+    folders left by a killed run (its pid no longer lives) are removed."""
+    root = paths.root / "tmp"
+    for stale in root.glob("ingest.*"):
+        pid = stale.name.split(".")[1]
+        try:
+            os.kill(int(pid), 0)
+        except (ProcessLookupError, ValueError):
+            shutil.rmtree(stale, ignore_errors=True)
+    return root / f"ingest.{os.getpid()}.{source}.{period}"
 
 
 def write_atomic_text(text: str, target: Path) -> None:
@@ -601,9 +757,10 @@ def ingest_partition(
         if previous is not None:
             return previous
     files: list[FileOutcome] = []
-    goods: list[pl.DataFrame] = [spec.empty_staging()]
-    quarantines: list[pl.DataFrame] = [pl.DataFrame(schema=QUARANTINE_SCHEMA)]
+    goods: list[pl.LazyFrame] = [spec.empty_staging().lazy()]
+    quarantines: list[pl.LazyFrame] = [pl.DataFrame(schema=QUARANTINE_SCHEMA).lazy()]
     totals: list[pl.DataFrame] = []
+    spill = _spill_folder(paths, spec.name, period)
     for slot in sorted({d.slot for d in mine}):
         newest_first = sorted(
             (d for d in mine if d.slot == slot), key=lambda d: d.order, reverse=True
@@ -621,7 +778,9 @@ def ingest_partition(
             if winner is not None:
                 break
             before = delivery.path.stat()
-            result = ingest_file(spec, delivery, context, shas[delivery.path])
+            result = ingest_file(
+                spec, delivery, context, shas[delivery.path], spill / str(len(files))
+            )
             after = delivery.path.stat()
             if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
                 # someone was still writing it: nothing of it is used, the next run retries
@@ -644,18 +803,21 @@ def ingest_partition(
     for record in files:
         record.ingest_version = context.version
         record.stat = stats[record.source_file]
-    staged = pl.concat(goods, how="vertical_relaxed")
-    quarantined = pl.concat(quarantines, how="vertical_relaxed")
-    _write_atomic_parquet(staged, paths.staging(spec.name, period))
-    _write_atomic_parquet(quarantined, paths.quarantine(spec.name, period))
+    staging, quarantine = paths.staging(spec.name, period), paths.quarantine(spec.name, period)
+    try:
+        _write_atomic_parquet(pl.concat(goods, how="vertical_relaxed"), staging)
+        _write_atomic_parquet(pl.concat(quarantines, how="vertical_relaxed"), quarantine)
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
     _write_audit(files, paths.audit(spec.name, period))
-    sample = quarantined.get_column("reason").head(5).to_list()
+    sample = pl.read_parquet(quarantine, columns=["reason"], n_rows=5)["reason"].to_list()
+    loaded = [f for f in files if f.status == "loaded"]
     return PartitionOutcome(
         source=spec.name,
         period=period,
         files=files,
-        rows_loaded=staged.height,
-        rows_quarantined=quarantined.height,
+        rows_loaded=sum(f.rows_loaded for f in loaded),
+        rows_quarantined=sum(f.rows_quarantined for f in loaded),
         quarantine_sample=sample,
         totals=pl.concat(totals, how="diagonal_relaxed") if totals else None,
     )
