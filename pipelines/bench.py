@@ -84,6 +84,46 @@ def _redeliver_one_month(landing: Path) -> Path:
     return target
 
 
+def _one_month_file(landing: Path, target: Path, rows: int) -> Path:
+    """A landing whose May dossier file holds `rows` rows in one file, as a national roll-up
+    would send it: the generated May repeated with distinct codes (the other sources copied,
+    the other dossier months left out). Written streaming: the bench does not hold it."""
+    shutil.rmtree(target, ignore_errors=True)
+    for folder in landing.iterdir():
+        if folder.is_dir() and folder.name != "dossiers":
+            shutil.copytree(folder, target / folder.name)
+    source = next((landing / "dossiers").glob("ho_so_2024-05__*.csv"))
+    month = pl.scan_csv(source, infer_schema=False)
+    copies = -(-rows // month.select(pl.len()).collect().item())
+    code = "Mã hồ sơ"
+    enlarged = pl.concat(
+        month.with_columns(pl.format("{}-{}", pl.col(code), pl.lit(copy)).alias(code))
+        for copy in range(copies)
+    )
+    path = target / "dossiers" / "ho_so_2024-05.csv"
+    path.parent.mkdir(parents=True)
+    enlarged.head(rows).sink_csv(path)
+    return path
+
+
+def one_file_runs(landing: Path, out: Path, sizes: list[int], env: dict, echo=print) -> list:
+    """`danvan run` on one dossier file of each size in `sizes` (rows): seconds and peak
+    memory, to show memory follows the chunk (IngestContext.chunk_rows), not the file."""
+    danvan = str(Path(sys.executable).parent / "danvan")
+    results = []
+    for rows in sizes:
+        one, data = out / f"one_file_{rows}", out / f"one_file_{rows}_data"
+        path = _one_month_file(landing, one, rows)
+        shutil.rmtree(data, ignore_errors=True)
+        command = [danvan, "run", "--landing", str(one), "--data-dir", str(data)]
+        measured = _measure(command, env)
+        results.append({"rows": rows, "file_mib": round(path.stat().st_size / 2**20), **measured})
+        echo(f"one file of {rows:,} rows: {measured['seconds']} s, {measured['peak_rss_mib']} MiB")
+        shutil.rmtree(one)
+        shutil.rmtree(data)
+    return results
+
+
 def _best(runs: list[dict]) -> dict:
     """The fastest run's seconds (as for the floor), the highest peak memory of any run, and
     every run's seconds: on this VM identical runs differ by about ±10 %."""
@@ -94,9 +134,12 @@ def _best(runs: list[dict]) -> dict:
     }
 
 
-def run_bench(rows: int, out: Path, echo=print, repeat: int = 1) -> dict:
+def run_bench(
+    rows: int, out: Path, echo=print, repeat: int = 1, one_file: list[int] | None = None
+) -> dict:
     """Generate, then measure the floor (best of two), and `repeat` times: a full run on an
-    empty data folder followed by an incremental run after one month is re-delivered."""
+    empty data folder followed by an incremental run after one month is re-delivered; then
+    a run on one month's file of each size in `one_file`, if any."""
     out.mkdir(parents=True, exist_ok=True)
     landing, data = out / "landing", out / "data"
     shutil.rmtree(landing, ignore_errors=True)
@@ -128,6 +171,7 @@ def run_bench(rows: int, out: Path, echo=print, repeat: int = 1) -> dict:
         )
         redelivered.unlink()  # the next full run reads the files the first one read
     full, incremental = _best(fulls), _best(incrementals)
+    one_file_results = one_file_runs(landing, out, one_file or [], env, echo)
     result = {
         "dossier_rows": report.dossier_rows,
         "scale": round(scale, 4),
@@ -142,6 +186,7 @@ def run_bench(rows: int, out: Path, echo=print, repeat: int = 1) -> dict:
         "pipeline_over_floor_file": round(full["seconds"] / floor_file["seconds"], 2),
         "incremental_over_full": round(incremental["seconds"] / full["seconds"], 3),
         "cores": os.cpu_count(),
+        "one_file": one_file_results,
     }
     result["targets"] = targets(result)
     result["environment"] = environment()
@@ -206,6 +251,22 @@ def _verdict(target: dict) -> str:
     return "met" if target["met"] else "missed"
 
 
+def _one_file_table(runs: list[dict]) -> list[str]:
+    if not runs:
+        return []
+    return [
+        "One month in one file (a national roll-up's delivery), `danvan run`:",
+        "",
+        "| rows in the file | file MiB | seconds | peak RSS (MiB) |",
+        "|---|---|---|---|",
+        *(
+            f"| {r['rows']:,} | {r['file_mib']} | {r['seconds']} | {r['peak_rss_mib']} |"
+            for r in runs
+        ),
+        "",
+    ]
+
+
 def markdown(r: dict) -> str:
     return "\n".join(
         [
@@ -234,6 +295,7 @@ def markdown(r: dict) -> str:
                 for name, t in r["targets"].items()
             ),
             "",
+            *_one_file_table(r.get("one_file", [])),
             "Code "
             + r["environment"]["commit"]
             + "; "

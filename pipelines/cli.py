@@ -109,7 +109,7 @@ def _at_least_one(text: str) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from pipelines.bench import markdown, run_bench
 
-    result = run_bench(args.rows, Path(args.out), repeat=args.repeat)
+    result = run_bench(args.rows, Path(args.out), repeat=args.repeat, one_file=args.one_file)
     print(markdown(result))
     print(f"report: {Path(args.out) / 'bench.json'}, {Path(args.out) / 'bench.md'}")
     return 0
@@ -191,6 +191,14 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--out", default="data/bench", help="folder for files and the report")
     bench.add_argument(
         "--repeat", type=_at_least_one, default=1, help="full + incremental runs, best taken"
+    )
+    bench.add_argument(
+        "--one-file",
+        type=_at_least_one,
+        nargs="*",
+        default=[],
+        metavar="ROWS",
+        help="also run on one month's file of ROWS rows (national scale), for each ROWS",
     )
     bench.set_defaults(handler=_bench)
     return main

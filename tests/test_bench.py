@@ -1,10 +1,19 @@
 """A test-sized benchmark: catches a gross regression of the pipeline against the DuckDB floor."""
 
 import json
+import os
 
+import polars as pl
 import pytest
 
-from pipelines.bench import environment, markdown, run_bench, targets
+from pipelines.bench import (
+    _one_month_file,
+    environment,
+    markdown,
+    one_file_runs,
+    run_bench,
+    targets,
+)
 
 # Measured on the 2-core machine at 200k rows: pipeline ÷ floor 22–28 (fixed Dagster, GX and
 # check overheads dominate at this size; see the README). The bound is generous on purpose.
@@ -66,3 +75,26 @@ def test_the_report_says_which_targets_are_met_and_what_produced_it():
     assert "| pipeline_over_floor | 8.0 | ≤ 3.0 | missed |" in text
     assert "| peak_rss_gib | 2.15 | ≤ 4.0 | met |" in text
     assert f"duckdb {missed['environment']['duckdb']}" in text
+
+
+def test_one_month_in_one_file_is_built_and_measured(demo, tmp_path):
+    """The national-scale measurement: one dossier file of the asked size, codes distinct,
+    the other sources beside it, run by `danvan run` and reported."""
+    settings, _ = demo
+    path = _one_month_file(settings.landing_dir, tmp_path / "one", 50_000)
+    codes = pl.read_csv(path, infer_schema=False, columns=["Mã hồ sơ"]).get_column("Mã hồ sơ")
+    # each copy of May gets its own suffix: only May's own injected repeats stay repeated
+    copy = codes.str.extract(r"-(\d+)$").cast(pl.Int64)
+    assert codes.len() == 50_000 and copy.min() == 0 and copy.max() >= 1
+    assert codes.n_unique() > 49_000
+    assert sorted(p.name for p in (tmp_path / "one").iterdir()) == sorted(
+        p.name for p in settings.landing_dir.iterdir() if p.is_dir()
+    )
+    env = {**os.environ, "DANVAN_PII_KEY": "bench-key"}
+    (run,) = one_file_runs(settings.landing_dir, tmp_path, [20_000], env, echo=lambda _: None)
+    assert run["rows"] == 20_000 and run["seconds"] > 0 and run["peak_rss_mib"] > 100
+    assert not (tmp_path / "one_file_20000").exists()  # the landing is removed after the run
+    report = _result(full=80.0, incremental=24.0, peak_mib=2200)
+    report["targets"], report["environment"] = targets(report), environment()
+    report["one_file"] = [run]
+    assert f"| 20,000 | {run['file_mib']} | {run['seconds']} |" in markdown(report)
