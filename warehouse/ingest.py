@@ -2,7 +2,8 @@
 
 For each file: read (schemas.reading) → drop exact duplicates → parse every column in bulk →
 validate with the source's pandera model → period and admin-unit rules → quarantine the failing
-rows with their reasons → resolve duplicate keys (last row wins) → hash ID numbers → stage.
+rows with their reasons → hash ID numbers → resolve duplicate keys (last row wins) → stage.
+A file larger than `IngestContext.whole_file_bytes` goes through the same steps chunk by chunk.
 Rows read = rows loaded + rows quarantined + duplicate rows, for every file.
 """
 
@@ -719,6 +720,8 @@ def _spill_folder(paths: DataPaths, source: str, period: str) -> Path:
             os.kill(int(pid), 0)
         except (ProcessLookupError, ValueError):
             shutil.rmtree(stale, ignore_errors=True)
+        except PermissionError:
+            pass  # a live process of another user
     return root / f"ingest.{os.getpid()}.{source}.{period}"
 
 
