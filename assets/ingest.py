@@ -180,7 +180,14 @@ def make_staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         # a range run leaves periods without files as they are
         periods = [p for p in keys if len(keys) == 1 or p in present]
         started = time.perf_counter()
-        for outcome in ingest_periods(spec, periods, deliveries, ingest_context, danvan.paths):
+        for outcome in ingest_periods(
+            spec,
+            periods,
+            deliveries,
+            ingest_context,
+            danvan.paths,
+            progress=lambda message: report(context, message),
+        ):
             outcomes.append(outcome)
             how = "unchanged, " if outcome.reused else ""
             rejected = f", {len(outcome.rejected)} rejected" if outcome.rejected else ""

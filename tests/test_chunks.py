@@ -155,3 +155,22 @@ def test_parts_left_by_a_killed_run_are_removed(tmp_path):
         (folder / "good.00000.parquet").write_bytes(b"x")
     _ingest_every_partition(landing, data, {"dossiers": 3})
     assert not dead.exists() and alive.exists()
+
+
+def test_a_file_read_in_chunks_reports_how_far_it_is(tmp_path, monkeypatch):
+    landing, data = tmp_path / "landing", tmp_path / "data"
+    rows = [dossier_in_month(f"A{i}", "01") for i in range(9)]
+    write_csv(landing / "dossiers/ho_so_2024-01.csv", rows)
+    monkeypatch.setattr(ingest_module, "PROGRESS_EVERY_SECONDS", 0.0)
+    deliveries, _ = discover(landing, SOURCES.values())
+    context = IngestContext.standard(TEST_KEY, landing, dt.datetime(2026, 1, 1))
+    chunked = dataclasses.replace(context, whole_file_bytes=0, chunk_rows=3)
+    heard = []
+    periods = ingest_module.ingest_periods(
+        SOURCES["dossiers"], ["2024-01"], deliveries, chunked, DataPaths(data), heard.append
+    )
+    (outcome,) = list(periods)
+    assert outcome.rows_loaded == 9
+    assert [m.split(" rows read")[0] for m in heard] == [
+        f"dossiers 2024-01: dossiers/ho_so_2024-01.csv: {n}" for n in (2, 5, 8, 9)
+    ]
