@@ -102,14 +102,20 @@ def test_the_demo_landing_chunked_gives_what_it_gives_whole(demo, tmp_path, chun
     small = {source: 15_000 if source == "dossiers" else 50 for source in SOURCES}
     outcomes = _ingest_every_partition(settings.landing_dir, tmp_path, small)
     assert max(chunk_sizes) <= 15_000 and len(chunk_sizes) > 2 * len(outcomes)
-    first_data = DataPaths(settings.data_dir)
+    first_data, mine = DataPaths(settings.data_dir), DataPaths(tmp_path)
     for outcome in outcomes:
         source, period = outcome.source, outcome.period
         for where in (first_data.staging, first_data.quarantine):
             expected = pl.read_parquet(where(source, period))
             got = pl.read_parquet(tmp_path / where(source, period).relative_to(settings.data_dir))
             assert got.equals(expected), f"{source} {period}"
+        # the audit too: counts, encodings, totals reconciled, messages (not the load time)
+        audits = [json.loads(d.audit(source, period).read_text()) for d in (first_data, mine)]
+        for record in (*audits[0], *audits[1]):
+            record.pop("loaded_at")
+        assert audits[0] == audits[1], f"audit of {source} {period}"
     assert all(f.conserved for o in outcomes for f in o.files if f.status == "loaded")
+    assert any(f.totals_reconciled is False for o in outcomes for f in o.files)
 
 
 def test_a_ragged_row_rejects_a_chunked_file(tmp_path):
