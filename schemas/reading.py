@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import re
+import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterator
@@ -76,10 +76,9 @@ def read_tables(path: Path, spec: SourceSpec, chunk_rows: int | None) -> Iterato
 # ---------------------------------------------------------------- CSV
 
 
-def _decode_legacy(path: Path, data: bytes) -> str:
-    """Windows-1258 is decoded; TCVN3/VNI (legacy font encodings) are rejected, not guessed."""
-    text = unicodedata.normalize("NFC", codecs.decode(data, "cp1258", errors="replace"))
-    head = text[:200_000]  # enough letters to tell the encodings apart
+def _check_legacy(path: Path, head: str) -> None:
+    """Windows-1258 is read; TCVN3/VNI (legacy font encodings) are rejected, not guessed."""
+    head = head[:200_000]  # enough letters to tell the encodings apart
     foreign = [ch for ch in head if ord(ch) > 127 and ch not in _VIETNAMESE]
     letters = sum(1 for ch in head if ord(ch) > 127)
     if letters and len(foreign) / letters > 0.01:
@@ -90,24 +89,58 @@ def _decode_legacy(path: Path, data: bytes) -> str:
             f"(characters such as {sample!r} suggest a TCVN3/VNI font encoding); "
             "re-save the file as 'CSV UTF-8'",
         )
-    return text
 
 
-def _csv_text_source(path: Path) -> tuple[Path | bytes, str, str]:
-    """(what polars reads, encoding name, the first part of the text for header search)."""
+TRANSCODE_BLOCK_BYTES = 1 << 22
+
+
+def _transcode(path: Path, encoding: str, target: Path) -> str:
+    """The file re-written as UTF-8 into `target` a block at a time, so that a large legacy
+    file is not held in memory; Windows-1258 text also in NFC (it types accents as combining
+    marks). NFC never joins across a line break, so each block is normalised up to its last
+    one. Returns the first part of the text, for the header search."""
+    decoder = codecs.getincrementaldecoder(encoding)(
+        errors="replace" if encoding == "cp1258" else "strict"
+    )
+    head, carry = "", ""
+    with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as out:
+        for block in iter(lambda: source.read(TRANSCODE_BLOCK_BYTES), b""):
+            text = carry + decoder.decode(block)
+            cut = text.rfind("\n") + 1
+            ready, carry = text[:cut], text[cut:]
+            ready = unicodedata.normalize("NFC", ready) if encoding == "cp1258" else ready
+            head = head or ready[:200_000]
+            out.write(ready)
+        rest = carry + decoder.decode(b"", final=True)
+        rest = unicodedata.normalize("NFC", rest) if encoding == "cp1258" else rest
+        out.write(rest)
+    return head or rest[:200_000]
+
+
+def _csv_text_source(path: Path, scratch: Path) -> tuple[Path, str, str]:
+    """(the UTF-8 file polars reads, encoding name, the first part of the text for header
+    search). A UTF-16 or Windows-1258 file is re-written as UTF-8 into the `scratch` folder."""
     with path.open("rb") as handle:
         head = handle.read(256 * 1024)
     if not head.strip():
         raise FileRejected(path, "the file is empty")
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = path.read_bytes().decode("utf-16")
-        return text.encode("utf-8"), "utf-16", text[:65536]
+        encoding = "utf-16"
+    else:
+        try:
+            head_text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+            return path, "utf-8", head_text
+        except UnicodeDecodeError:
+            encoding = "cp1258"
+            legacy = unicodedata.normalize("NFC", head.decode("cp1258", errors="replace"))
+            _check_legacy(path, legacy)
+    target = scratch / "utf8.csv"
     try:
-        head_text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
-        return path, "utf-8", head_text
-    except UnicodeDecodeError:
-        text = _decode_legacy(path, path.read_bytes())
-        return text.encode("utf-8"), "cp1258", text[:65536]
+        text = _transcode(path, encoding, target)
+    except UnicodeDecodeError as error:
+        message = f"not readable as {encoding.upper()} text ({error.reason})"
+        raise FileRejected(path, message) from None
+    return target, encoding, text[:65536]
 
 
 def _find_csv_header(path: Path, spec: SourceSpec, head: str) -> tuple[int, str, list[str]]:
@@ -128,7 +161,7 @@ def _find_csv_header(path: Path, spec: SourceSpec, head: str) -> tuple[int, str,
     return number, delimiter, fields
 
 
-def _csv_batches(source: Path | bytes, delimiter: str, header_line: int, chunk_rows: int | None):
+def _csv_batches(source: Path, delimiter: str, header_line: int, chunk_rows: int | None):
     options = dict(
         has_header=False,
         separator=delimiter,
@@ -136,17 +169,21 @@ def _csv_batches(source: Path | bytes, delimiter: str, header_line: int, chunk_r
         infer_schema=False,
         quote_char='"',
     )
-    readable = io.BytesIO(source) if isinstance(source, bytes) else source
     if chunk_rows is None:
-        yield pl.read_csv(readable, **options)
+        yield pl.read_csv(source, **options)
         return
-    yield from pl.scan_csv(readable, **options).collect_batches(chunk_size=chunk_rows)
+    yield from pl.scan_csv(source, **options).collect_batches(chunk_size=chunk_rows)
 
 
 def _read_csv(path: Path, spec: SourceSpec, chunk_rows: int | None):
     """(header, cells, row number of the first cell row, encoding, batch full) per batch."""
-    source, encoding, head = _csv_text_source(path)
-    header_line, delimiter, _ = _find_csv_header(path, spec, head)
+    with tempfile.TemporaryDirectory(prefix="danvan-read-") as scratch:
+        source, encoding, head = _csv_text_source(path, Path(scratch))
+        header_line, delimiter, _ = _find_csv_header(path, spec, head)
+        yield from _csv_grids(path, source, encoding, delimiter, header_line, chunk_rows)
+
+
+def _csv_grids(path, source, encoding, delimiter, header_line, chunk_rows):
     header, first_row = None, header_line + 2
     try:
         for grid in _csv_batches(source, delimiter, header_line, chunk_rows):

@@ -2,6 +2,7 @@
 
 import unicodedata
 
+import polars as pl
 import pytest
 import xlsxwriter
 
@@ -107,6 +108,32 @@ def test_utf16_from_excel_unicode_text(tmp_path):
     table = read_table(path, DOSSIERS)
     assert table.encoding == "utf-16"
     assert table.frame["level"].to_list() == ["Tỉnh"]
+
+
+@pytest.mark.parametrize("encoding", ["cp1258", "utf-16"])
+def test_a_legacy_file_is_re_encoded_a_block_at_a_time(tmp_path, monkeypatch, encoding):
+    """Not decoded whole in memory: written as UTF-8 in small blocks (cutting multi-byte
+    characters and Windows-1258's combining accents), it reads as it does in one block."""
+    from pipelines.generate.export import to_cp1258_form
+    from schemas import reading
+
+    names = ["Nguyễn Thị Hường", "Trần Văn Đức", "Lê Thị Ánh Tuyết"] * 20
+    rows = [dossier(dossier_code=f"H{i}", applicant_name=n) for i, n in enumerate(names)]
+    text = _csv_text(rows, sep=";")
+    path = tmp_path / "ho_so_2024-01.csv"
+    data = to_cp1258_form(text).encode("cp1258") if encoding == "cp1258" else text.encode(encoding)
+    path.write_bytes(data)
+    whole = read_table(path, DOSSIERS)
+    monkeypatch.setattr(reading, "TRANSCODE_BLOCK_BYTES", 7)
+    tables = list(reading.read_tables(path, DOSSIERS, chunk_rows=25))
+    assert [t.frame.height for t in tables] == [24, 25, 11]
+    assert {t.encoding for t in tables} == {encoding}
+    assert pl.concat([t.frame for t in tables]).equals(whole.frame)
+    assert whole.frame["applicant_name"].to_list() == names
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    source, _, _ = reading._csv_text_source(path, scratch)
+    assert source.parent == scratch and source.read_text(encoding="utf-8") == text
 
 
 def test_tcvn3_is_rejected_not_guessed(tmp_path):
