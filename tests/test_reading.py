@@ -218,3 +218,10 @@ def test_nfd_file_is_staged_in_nfc(tmp_path):
     rows = staged(data, "dossiers", "2024-01")
     assert rows["procedure_name"].to_list() == [name]
     assert rows["level"].to_list() == ["Tỉnh"]
+
+
+def test_a_broken_utf16_file_is_rejected_with_a_reason(tmp_path):
+    path = tmp_path / "ho_so_2024-01.csv"
+    path.write_bytes(_csv_text([dossier()], sep="\t").encode("utf-16") + b"\x00")  # odd length
+    with pytest.raises(FileRejected, match="not readable as UTF-16 text"):
+        read_table(path, DOSSIERS)
