@@ -21,19 +21,27 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import pandera.errors as pa_errors
 import polars as pl
 
 from schemas.landing import Delivery
 from schemas.reading import ROW, FileRejected, read_tables
-from schemas.spec import SourceSpec, period_bounds
-from schemas.text import clean_text_expr, clean_text_frame
+from schemas.spec import SourceSpec
+from schemas.text import clean_text_frame
 from schemas.units import district_lookup
 from warehouse import reference
 from warehouse.paths import DataPaths
 from warehouse.pii import hmac_columns
-
-_FAILURES = {"row": pl.Int64, "column": pl.String, "reason": pl.String}
+from warehouse.rules import (
+    column_sums,
+    future_failures,
+    key_conflicts,
+    parse_failures,
+    period_failures,
+    reconcile_totals,
+    schema_failures,
+    typed_cells,
+    unit_failures,
+)
 
 
 def _code_version() -> str:
@@ -42,7 +50,8 @@ def _code_version() -> str:
     files = sorted(
         [*(root / "schemas").glob("*.py"), *(root / "warehouse/reference").glob("*.csv")]
     )
-    files += [root / "warehouse" / name for name in ("ingest.py", "pii.py", "reference.py")]
+    names = ("ingest.py", "rules.py", "pii.py", "reference.py")
+    files += [root / "warehouse" / name for name in names]
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.read_bytes())
@@ -144,16 +153,6 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _parse_distinct(column, values: pl.Series) -> pl.Series:
-    """Labels, flags and codes repeat: each distinct text is parsed once, then looked up."""
-    distinct = pl.DataFrame({"text": values.unique()})
-    lookup = distinct.with_columns(column.parse(pl.col("text")))
-    rows = pl.DataFrame({"text": values}).join(
-        lookup, on="text", how="left", nulls_equal=True, maintain_order="left"
-    )
-    return rows.get_column(column.name)
-
-
 def stat_key(path: Path) -> list[int]:
     """What changes when a file is rewritten, renamed over or touched."""
     info = path.stat()
@@ -175,267 +174,6 @@ def file_hashes(deliveries: list[Delivery], previous_audit: Path, landing: Path)
         name = delivery.path.relative_to(landing).as_posix()
         hashes[delivery.path] = (known.get((name, tuple(stat))) or sha256_of(delivery.path), stat)
     return hashes
-
-
-def _typed(spec: SourceSpec, cleaned: pl.DataFrame) -> pl.DataFrame:
-    """Every column parsed. Dates in the column's usual format and plain integers take a fast
-    path; only the rows it leaves unread (other formats, typing errors) get the full parsers."""
-    fast_columns, expressions, by_distinct = [], [], []
-    for column in spec.kept_columns:
-        fast = column.parse_fast(pl.col(column.name), cleaned.get_column(column.name))
-        if fast is not None:
-            fast_columns.append(column.name)
-            expressions.append(fast)
-        elif column.kind in ("enum", "bool") or column.clean is not None:
-            by_distinct.append(column)
-        else:
-            expressions.append(column.parse(pl.col(column.name)))
-    typed = cleaned.select(ROW, *expressions).with_columns(
-        _parse_distinct(c, cleaned.get_column(c.name)) for c in by_distinct
-    )
-    typed = typed.select(ROW, *(c.name for c in spec.kept_columns))
-    if not fast_columns:
-        return typed
-    texts = cleaned.select(ROW, *(pl.col(n).alias(f"__text_{n}") for n in fast_columns))
-    unread = pl.any_horizontal(
-        *(pl.col(n).is_null() & pl.col(f"__text_{n}").is_not_null() for n in fast_columns)
-    )
-    again = typed.join(texts, on=ROW).filter(unread).select(ROW)
-    if again.height == 0:
-        return typed
-    redone = cleaned.join(again, on=ROW, how="semi").select(
-        ROW, *(c.parse(pl.col(c.name)) for c in spec.kept_columns)
-    )
-    return pl.concat([typed.join(again, on=ROW, how="anti"), redone]).sort(ROW)
-
-
-# ---------------------------------------------------------------- rules → long-form failures
-
-
-def _parse_failures(spec: SourceSpec, cleaned: pl.DataFrame, typed: pl.DataFrame) -> pl.DataFrame:
-    """Cells with text that the column's parser could not read (typed value null)."""
-    columns = [c for c in spec.kept_columns if c.can_fail_parsing]
-    both = pl.concat(
-        [cleaned.select(pl.col(c.name).alias(f"__text_{c.name}") for c in columns), typed],
-        how="horizontal",
-    )
-    parts = [
-        both.select(
-            pl.col(ROW).alias("row"),
-            pl.lit(c.name).alias("column"),
-            c.parse_error(pl.col(f"__text_{c.name}"), pl.col(c.name)).alias("reason"),
-        ).drop_nulls("reason")
-        for c in columns
-    ]
-    return pl.concat(parts) if parts else pl.DataFrame(schema=_FAILURES)
-
-
-_CHECK_TEXT = (
-    ("not_nullable", "is required but empty"),
-    ("isin", "is not an allowed value"),
-    ("str_matches", "does not have the expected form"),
-    ("greater_than_or_equal_to", "must be ≥ {arg}"),
-    ("less_than_or_equal_to", "must be ≤ {arg}"),
-    ("greater_than", "must be > {arg}"),
-    ("in_range", "is out of range {arg}"),
-)
-
-
-def _describe_check(check: str) -> str:
-    for prefix, text in _CHECK_TEXT:
-        if check.startswith(prefix):
-            arg = check[len(prefix) :].strip("()")
-            return text.format(arg=arg)
-    return check
-
-
-def _schema_failures(spec: SourceSpec, typed: pl.DataFrame) -> pl.DataFrame:
-    try:
-        spec.model.validate(typed, lazy=True)
-        return pl.DataFrame(schema=_FAILURES)
-    except pa_errors.SchemaErrors as errors:
-        cases = errors.failure_cases.filter(pl.col("index").is_not_null())
-    headers = {c.name: c.header for c in spec.columns}
-    is_frame_check = pl.col("schema_context") == "DataFrameSchema"
-    described = cases.select(
-        row=pl.col("index"),
-        # frame-level checks name their columns in parentheses: "… (due_at) … (received_at)"
-        column=pl.when(is_frame_check)
-        .then(
-            pl.col("check")
-            .str.extract_all(r"\((\w+)\)")
-            .list.eval(pl.element().str.strip_chars("()"))
-            .list.join(", ")
-        )
-        .otherwise(pl.col("column")),
-        check=pl.col("check"),
-        value=pl.col("failure_case"),
-        frame_check=is_frame_check,
-    )
-    # failure indices are positions in `typed`; map them to file row numbers in bulk
-    positions = typed.select(pl.int_range(pl.len(), dtype=pl.Int32).alias("index"), ROW)
-    described = described.join(positions, left_on="row", right_on="index").drop("row")
-    checks = described.get_column("check").unique().to_list()
-    texts = pl.DataFrame({"check": checks, "text": [_describe_check(c) for c in checks]})
-    described = described.join(texts, on="check", how="left")
-    # a frame-level check shows the value of the first column it names
-    first = pl.col("column").str.split(", ").list.first()
-    shown = [
-        described.filter(pl.col("frame_check") & (first == name))
-        .join(typed.select(ROW, pl.col(name).cast(pl.String).alias("shown")), on=ROW)
-        .select(ROW, "check", "shown")
-        for name in described.filter("frame_check").select(first).to_series().unique().to_list()
-        if name in typed.columns
-    ]
-    if shown:
-        described = described.join(pl.concat(shown), on=[ROW, "check"], how="left")
-    else:
-        described = described.with_columns(shown=pl.lit(None, pl.String))
-    header = pl.col("column").replace_strict(headers, default=pl.col("column"))
-    reason = (
-        pl.when(pl.col("frame_check") & pl.col("shown").is_not_null())
-        .then(pl.format("{} (value: '{}')", pl.col("text"), pl.col("shown").str.slice(0, 60)))
-        .when(pl.col("frame_check"))
-        .then(pl.col("text"))
-        .when(pl.col("value").is_null())
-        .then(pl.format("{} {}", header, pl.col("text")))
-        .otherwise(
-            pl.format("{}: '{}' {}", header, pl.col("value").str.slice(0, 60), pl.col("text"))
-        )
-    )
-    return described.select(pl.col(ROW).alias("row"), "column", reason.alias("reason"))
-
-
-def _period_failures(spec: SourceSpec, typed: pl.DataFrame, period: str) -> pl.DataFrame:
-    bounds = period_bounds(spec.period_kind, period)
-    if spec.period_column is None or bounds is None:
-        return pl.DataFrame(schema=_FAILURES)
-    start, end = bounds
-    column = spec.period_column
-    value = pl.col(column).cast(pl.Date)
-    header = spec.label(column)
-    return typed.filter(value.is_not_null() & ((value < start) | (value >= end))).select(
-        pl.col(ROW).alias("row"),
-        pl.lit(column).alias("column"),
-        pl.format(
-            "{}: {} is outside the file's period {} ({} – {})",
-            pl.lit(header),
-            value.cast(pl.String),
-            pl.lit(period),
-            pl.lit(start.isoformat()),
-            pl.lit((end - dt.timedelta(days=1)).isoformat()),
-        ).alias("reason"),
-    )
-
-
-def _future_failures(
-    spec: SourceSpec, typed: pl.DataFrame, exported_at: dt.datetime
-) -> pl.DataFrame:
-    """A date after the file was exported cannot be a real event: a typing error."""
-    if spec.period_column is None:
-        return pl.DataFrame(schema=_FAILURES)
-    column = spec.period_column
-    value = pl.col(column).cast(pl.Datetime("us"))
-    limit = exported_at + dt.timedelta(days=1)
-    return typed.filter(value > limit).select(
-        pl.col(ROW).alias("row"),
-        pl.lit(column).alias("column"),
-        pl.format(
-            "{}: {} is after the file was exported ({}): a date in the future",
-            pl.lit(spec.label(column)),
-            pl.col(column).cast(pl.String),
-            pl.lit(exported_at.date().isoformat()),
-        ).alias("reason"),
-    )
-
-
-def _unit_failures(spec: SourceSpec, typed: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
-    parts = []
-    for code_column, date_column in spec.unit_checks:
-        header = spec.label(code_column)
-        rows = typed.select(
-            ROW, code=pl.col(code_column), on=pl.col(date_column).cast(pl.Date)
-        ).drop_nulls()
-        matched = rows.join(units, on="code", how="left").with_columns(
-            known=pl.col("valid_from").is_not_null(),
-            valid=pl.col("on")
-            .is_between(pl.col("valid_from"), pl.col("valid_to"))
-            .fill_null(False),
-        )
-        verdict = matched.group_by(ROW, "code", "on").agg(
-            pl.col("known").any(), pl.col("valid").any()
-        )
-        parts.append(
-            verdict.filter(~pl.col("valid")).select(
-                pl.col(ROW).alias("row"),
-                pl.lit(code_column).alias("column"),
-                pl.when(pl.col("known"))
-                .then(
-                    pl.format(
-                        "{}: unit '{}' is not in force on {} (merged or renamed)",
-                        pl.lit(header),
-                        pl.col("code"),
-                        pl.col("on").cast(pl.String),
-                    )
-                )
-                .otherwise(pl.format("{}: unknown unit code '{}'", pl.lit(header), pl.col("code")))
-                .alias("reason"),
-            )
-        )
-    return pl.concat(parts) if parts else pl.DataFrame(schema=_FAILURES)
-
-
-def _key_conflicts(spec: SourceSpec, good: pl.LazyFrame) -> pl.DataFrame:
-    """Same natural key, different content: all but the last row are quarantined. `good` is
-    every staged row of the file (across its chunks); only repeated keys are kept in memory."""
-    key = list(spec.key)
-    if not key:
-        return pl.DataFrame(schema=_FAILURES)
-    repeated = (
-        good.group_by(key)
-        .agg(pl.len().alias("__rows"), pl.col("row_number").max().alias("__kept"))
-        .filter(pl.col("__rows") > 1)
-    )
-    headers = ", ".join(spec.label(k) for k in key)
-    values = pl.concat_str([pl.col(k).cast(pl.String) for k in key], separator=", ")
-    return (
-        good.select(*key, "row_number")
-        .join(repeated, on=key, nulls_equal=True)
-        .filter(pl.col("row_number") != pl.col("__kept"))
-        .select(
-            pl.col("row_number").alias("row"),
-            pl.lit(",".join(key)).alias("column"),
-            pl.format(
-                "duplicate {} '{}' with different content (row {} kept)",
-                pl.lit(headers),
-                values,
-                pl.col("__kept"),
-            ).alias("reason"),
-        )
-        .collect(engine="streaming")
-        .sort("row")
-    )
-
-
-def _column_sums(spec: SourceSpec, cleaned: pl.DataFrame) -> pl.DataFrame:
-    """The totals columns summed over data rows (a chunk's share of the file's sums)."""
-    columns = [c for c in spec.columns if c.name in spec.totals_columns]
-    return cleaned.select(c.parse(pl.col(c.name)).sum().cast(pl.Float64) for c in columns)
-
-
-def _reconcile_totals(spec: SourceSpec, sums: pl.DataFrame, totals: pl.DataFrame):
-    """The last 'Tổng cộng' row against the sum of every data row of the file, per column."""
-    columns = [c for c in spec.columns if c.name in spec.totals_columns]
-    declared = totals.tail(1).select(c.parse(clean_text_expr(pl.col(c.name))) for c in columns)
-    summed = sums.sum()
-    parts, ok = [], True
-    for c in columns:
-        want, got = declared[c.name][0], summed[c.name][0] or 0
-        if want is None or abs(float(want) - float(got)) > 0.5:
-            ok = False
-            shown = "blank" if want is None else f"{want:,.0f}"
-            parts.append(f"{c.header}: Tổng cộng row says {shown}, the data rows sum to {got:,.0f}")
-    return ok, "; ".join(parts) if parts else "Tổng cộng row matches the data rows"
 
 
 # ---------------------------------------------------------------- one file
@@ -508,22 +246,22 @@ class _FileIngest:
         )
         table.frame = None  # the raw cells are not needed again: their memory goes back now
         if spec.totals_columns:
-            self.sums.append(_column_sums(spec, cleaned))
+            self.sums.append(column_sums(spec, cleaned))
         cleaned = self._drop_duplicates(cleaned, compared, table.more_may_follow)
         self.rows_duplicate += rows - cleaned.height
 
-        typed = _typed(spec, cleaned)
+        typed = typed_cells(spec, cleaned)
         if spec.derive is not None:
             typed = spec.derive(typed, context, delivery.period)
-        parse = _parse_failures(spec, cleaned, typed)
-        schema = _schema_failures(spec, typed).join(parse, on=["row", "column"], how="anti")
+        parse = parse_failures(spec, cleaned, typed)
+        schema = schema_failures(spec, typed).join(parse, on=["row", "column"], how="anti")
         failures = pl.concat(
             [
                 parse,
                 schema,
-                _period_failures(spec, typed, delivery.period),
-                _future_failures(spec, typed, delivery.exported_at),
-                _unit_failures(spec, typed, context.units),
+                period_failures(spec, typed, delivery.period),
+                future_failures(spec, typed, delivery.exported_at),
+                unit_failures(spec, typed, context.units),
             ]
         )
         good = typed.join(failures.select(pl.col("row").alias(ROW)).unique(), on=ROW, how="anti")
@@ -622,13 +360,13 @@ class _FileIngest:
         totals = pl.concat(self.totals)
         outcome.totals_rows = totals.height
         if spec.totals_columns and totals.height:
-            outcome.totals_reconciled, outcome.totals_message = _reconcile_totals(
+            outcome.totals_reconciled, outcome.totals_message = reconcile_totals(
                 spec, pl.concat(self.sums), totals
             )
             if not outcome.totals_reconciled:
                 notes.append(outcome.totals_message)
         good, quarantine = self.good.lazy(), self.quarantine.lazy()
-        conflicts = _key_conflicts(spec, good)
+        conflicts = key_conflicts(spec, good)
         if conflicts.height:
             rows = conflicts.select(pl.col("row").alias(ROW))
             held = self._quarantine_rows(conflicts, self._cells_of(rows))
