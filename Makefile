@@ -25,7 +25,8 @@ test: lint
 	GX_ANALYTICS_ENABLED=false $(BIN)/pytest -q
 
 bench: install
-	$(BIN)/danvan bench --rows $${ROWS:-10000000} --repeat $${REPEAT:-1} --out data/bench
+	$(BIN)/danvan bench --rows $${ROWS:-10000000} --repeat $${REPEAT:-1} \
+		$${ONE_FILE:+--one-file $$ONE_FILE} --out data/bench
 
 ui: install
 	mkdir -p .dagster && cp dagster.yaml .dagster/dagster.yaml
