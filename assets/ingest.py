@@ -13,7 +13,12 @@ from pipelines.resources import DanvanResource
 from pipelines.settings import MissingKeyError, pii_key
 from schemas.registry import SOURCES
 from schemas.spec import SourceSpec
-from warehouse.ingest import IngestContext, PartitionOutcome, ingest_periods
+from warehouse.ingest import (
+    IngestContext,
+    PartitionOutcome,
+    check_ingest_settings,
+    ingest_periods,
+)
 
 # single-run backfills are what the ingest relies on; the notice repeated on every run is noise
 warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=dg.BetaWarning)
@@ -172,7 +177,8 @@ def make_staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         present = {d.period for d in deliveries if d.source == spec.name}
         try:
             key = pii_key()
-        except MissingKeyError as error:
+            check_ingest_settings()
+        except (MissingKeyError, ValueError) as error:
             raise dg.Failure(description=str(error)) from None
         ingest_context = IngestContext.standard(key, danvan.landing)
         keys = context.partition_keys

@@ -20,11 +20,13 @@ def _generate(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from pipelines.runner import format_summary, run_pipeline
+    from warehouse.ingest import check_ingest_settings
 
     settings = Settings.from_env(args.landing, args.data_dir)
     try:
         pii_key()
-    except MissingKeyError as error:
+        check_ingest_settings()
+    except (MissingKeyError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if not settings.landing_dir.exists():

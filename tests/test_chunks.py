@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import subprocess
 
 import polars as pl
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from schemas.landing import discover
 from schemas.reading import FileRejected
 from schemas.registry import SOURCES
-from tests.helpers import TEST_KEY, dossier_in_month, write_csv
+from tests.helpers import TEST_KEY, dossier_in_month, run_command, write_csv
 from warehouse import ingest as ingest_module
 from warehouse.ingest import IngestContext, ingest_partition
 from warehouse.paths import DataPaths
@@ -180,3 +181,29 @@ def test_a_file_read_in_chunks_reports_how_far_it_is(tmp_path, monkeypatch):
     assert [m.split(" rows read")[0] for m in heard] == [
         f"dossiers 2024-01: dossiers/ho_so_2024-01.csv: {n}" for n in (2, 5, 8, 9)
     ]
+
+
+def test_the_chunk_settings_come_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("DANVAN_INGEST_WHOLE_FILE_MB", "64")
+    monkeypatch.setenv("DANVAN_INGEST_CHUNK_ROWS", "100000")
+    context = IngestContext.standard(TEST_KEY, tmp_path)
+    assert (context.whole_file_bytes, context.chunk_rows) == (64 * 2**20, 100_000)
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [("DANVAN_INGEST_CHUNK_ROWS", "25k"), ("DANVAN_INGEST_WHOLE_FILE_MB", "0")],
+)
+def test_a_bad_setting_stops_the_run_before_it_starts(tmp_path, name, value):
+    (tmp_path / "landing").mkdir()
+    env = {**os.environ, "DANVAN_PII_KEY": "test-key", name: value}
+    done = subprocess.run(
+        run_command(tmp_path / "landing", tmp_path / "data"),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert f"{name} must be a whole number ≥ 1, got {value!r}" in done.stderr
+    assert not (tmp_path / "data").exists()

@@ -61,7 +61,25 @@ def _code_version() -> str:
 CODE_VERSION = _code_version()
 
 
-CHUNK_ROWS_SETTING = "DANVAN_INGEST_CHUNK_ROWS"
+INGEST_SETTINGS = {  # environment variable → default (README "Settings")
+    "DANVAN_INGEST_WORKERS": 1,
+    "DANVAN_INGEST_CHUNK_ROWS": 250_000,
+    "DANVAN_INGEST_WHOLE_FILE_MB": 256,
+}
+
+
+def whole_number_setting(name: str) -> int:
+    """One of INGEST_SETTINGS: a whole number ≥ 1, or a ValueError that names it."""
+    text = os.environ.get(name, str(INGEST_SETTINGS[name])).strip()
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"{name} must be a whole number ≥ 1, got {text!r}")
+    return int(text)
+
+
+def check_ingest_settings() -> None:
+    """Raise before a run starts, not half-way through it."""
+    for name in INGEST_SETTINGS:
+        whole_number_setting(name)
 
 
 @dataclass(frozen=True)
@@ -77,9 +95,11 @@ class IngestContext:
     # checked whole, the fastest way; a larger one (a national roll-up) in chunks of
     # `chunk_rows`, so memory follows the chunk, not the file (measured in README Performance).
     chunk_rows: int = field(
-        default_factory=lambda: int(os.environ.get(CHUNK_ROWS_SETTING, 250_000))
+        default_factory=lambda: whole_number_setting("DANVAN_INGEST_CHUNK_ROWS")
     )
-    whole_file_bytes: int = 256 * 2**20
+    whole_file_bytes: int = field(
+        default_factory=lambda: whole_number_setting("DANVAN_INGEST_WHOLE_FILE_MB") * 2**20
+    )
 
     @property
     def version(self) -> str:
@@ -667,7 +687,7 @@ def ingest_periods(
     17.7 s), each holding a month of its own in memory. `progress` hears how far a file read in
     chunks is (in this process only: a worker's lines would have to cross processes)."""
     mine = [d for d in deliveries if d.source == spec.name]
-    workers = min(int(os.environ.get("DANVAN_INGEST_WORKERS", "1")), len(periods))
+    workers = min(whole_number_setting("DANVAN_INGEST_WORKERS"), len(periods))
     size = sum(d.path.stat().st_size for d in mine if d.period in periods)
     if workers <= 1 or size < PARALLEL_FROM_BYTES:  # starting workers costs about a second
         for period in periods:
