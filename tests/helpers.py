@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 import sys
 from pathlib import Path
 
@@ -26,6 +27,12 @@ def bin_path(name: str) -> str:
 def run_command(landing: Path, data: Path) -> list[str]:
     """`danvan run` on a landing and a data folder, as a subprocess argument list."""
     return [bin_path("danvan"), "run", "--landing", str(landing), "--data-dir", str(data)]
+
+
+def run_danvan(landing: Path, data: Path, env: dict | None = None, timeout: int = 300):
+    """`danvan run` as a subprocess, its output captured as text."""
+    command = run_command(landing, data)
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def dossier(**cells: str) -> dict[str, str]:

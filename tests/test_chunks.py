@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 import json
 import os
-import subprocess
 
 import polars as pl
 import pytest
@@ -14,7 +13,7 @@ import pytest
 from schemas.landing import discover
 from schemas.reading import FileRejected
 from schemas.registry import SOURCES
-from tests.helpers import TEST_KEY, dossier_in_month, run_command, write_csv
+from tests.helpers import TEST_KEY, dossier_in_month, run_danvan, write_csv
 from warehouse import ingest as ingest_module
 from warehouse.ingest import IngestContext, ingest_partition
 from warehouse.paths import DataPaths
@@ -197,13 +196,7 @@ def test_the_chunk_settings_come_from_the_environment(tmp_path, monkeypatch):
 def test_a_bad_setting_stops_the_run_before_it_starts(tmp_path, name, value):
     (tmp_path / "landing").mkdir()
     env = {**os.environ, "DANVAN_PII_KEY": "test-key", name: value}
-    done = subprocess.run(
-        run_command(tmp_path / "landing", tmp_path / "data"),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_danvan(tmp_path / "landing", tmp_path / "data", env, timeout=120)
     assert done.returncode == 2
     assert f"{name} must be a whole number ≥ 1, got {value!r}" in done.stderr
     assert not (tmp_path / "data").exists()

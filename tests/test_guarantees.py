@@ -18,7 +18,7 @@ import pytest
 from pipelines.generate import generate
 from pipelines.runner import run_pipeline
 from pipelines.settings import Settings
-from tests.helpers import run_command
+from tests.helpers import run_command, run_danvan
 
 ALL_BUT_LOG = "table_name <> 'publish_log'"
 
@@ -146,13 +146,7 @@ def test_runs_killed_at_any_point_leave_the_published_file_intact(landing, tmp_p
 def test_run_refuses_to_start_without_a_key_outside_demo_mode(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DANVAN_PII_KEY", "DANVAN_DEMO")}
     (tmp_path / "landing").mkdir()
-    done = subprocess.run(
-        run_command(tmp_path / "landing", tmp_path / "data"),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_danvan(tmp_path / "landing", tmp_path / "data", env, timeout=120)
     assert done.returncode == 2
     assert "DANVAN_PII_KEY is not set: refusing" in done.stderr
     assert not (tmp_path / "data").exists()

@@ -16,7 +16,7 @@ from pipelines.generate import generate
 from pipelines.resources import DanvanResource
 from pipelines.runner import run_pipeline
 from pipelines.settings import Settings
-from tests.helpers import bin_path, dossier, run_command, write_csv
+from tests.helpers import bin_path, dossier, run_command, run_danvan, write_csv
 from warehouse.tables import TABLE_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -232,12 +232,7 @@ def test_run_reports_a_failed_partition_and_still_publishes_the_rest(tmp_path):
 def test_cli_run_exits_non_zero_with_a_readable_message(tmp_path):
     (tmp_path / "landing/dossiers").mkdir(parents=True)
     (tmp_path / "landing/dossiers/ho_so_2024-02.csv").write_text("a,b\n1,2\n")
-    done = subprocess.run(
-        run_command(tmp_path / "landing", tmp_path / "data"),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_danvan(tmp_path / "landing", tmp_path / "data")
     assert done.returncode == 1
     assert "ho_so_2024-02.csv: no header row found" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
