@@ -59,15 +59,19 @@ def read_table(path: Path, spec: SourceSpec) -> RawTable:
     return table
 
 
-def read_tables(path: Path, spec: SourceSpec, chunk_rows: int | None) -> Iterator[RawTable]:
+def read_tables(
+    path: Path, spec: SourceSpec, chunk_rows: int | None, scratch: Path | None = None
+) -> Iterator[RawTable]:
     """The file as tables of at most `chunk_rows` rows each, in file order (`None`: one table).
     A CSV is read in streamed batches, so memory follows the chunk, not the file; an XLSX
-    sheet (at most 1,048,576 rows) comes whole. `FileRejected` can come at any chunk."""
+    sheet (at most 1,048,576 rows) comes whole. `FileRejected` can come at any chunk. A legacy
+    encoded CSV is re-written as UTF-8 under `scratch` (it holds the file's personal data:
+    the ingest passes a folder of the data directory; default the system's temporary one)."""
     if path.suffix.lower() == ".xlsx":
         header, cells, first_row, encoding = _read_xlsx(path, spec)
         yield _to_table(path, spec, header, cells, first_row, encoding)
         return
-    for header, cells, first_row, encoding, full in _read_csv(path, spec, chunk_rows):
+    for header, cells, first_row, encoding, full in _read_csv(path, spec, chunk_rows, scratch):
         table = _to_table(path, spec, header, cells, first_row, encoding)
         table.more_may_follow = full
         yield table
@@ -117,30 +121,28 @@ def _transcode(path: Path, encoding: str, target: Path) -> str:
     return head or rest[:200_000]
 
 
-def _csv_text_source(path: Path, scratch: Path) -> tuple[Path, str, str]:
-    """(the UTF-8 file polars reads, encoding name, the first part of the text for header
-    search). A UTF-16 or Windows-1258 file is re-written as UTF-8 into the `scratch` folder."""
+def _sniff_encoding(path: Path) -> tuple[str, str]:
+    """(encoding, the first part of the text when it is UTF-8, else "")."""
     with path.open("rb") as handle:
         head = handle.read(256 * 1024)
     if not head.strip():
         raise FileRejected(path, "the file is empty")
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    else:
-        try:
-            head_text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
-            return path, "utf-8", head_text
-        except UnicodeDecodeError:
-            encoding = "cp1258"
-            legacy = unicodedata.normalize("NFC", head.decode("cp1258", errors="replace"))
-            _check_legacy(path, legacy)
-    target = scratch / "utf8.csv"
+        return "utf-16", ""
     try:
-        text = _transcode(path, encoding, target)
+        return "utf-8", codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+    except UnicodeDecodeError:
+        _check_legacy(path, unicodedata.normalize("NFC", head.decode("cp1258", errors="replace")))
+        return "cp1258", ""
+
+
+def _as_utf8(path: Path, encoding: str, target: Path) -> str:
+    """A UTF-16 or Windows-1258 file re-written as UTF-8 into `target`; the first part of it."""
+    try:
+        return _transcode(path, encoding, target)[:65536]
     except UnicodeDecodeError as error:
         message = f"not readable as {encoding.upper()} text ({error.reason})"
         raise FileRejected(path, message) from None
-    return target, encoding, text[:65536]
 
 
 def _find_csv_header(path: Path, spec: SourceSpec, head: str) -> tuple[int, str, list[str]]:
@@ -175,10 +177,18 @@ def _csv_batches(source: Path, delimiter: str, header_line: int, chunk_rows: int
     yield from pl.scan_csv(source, **options).collect_batches(chunk_size=chunk_rows)
 
 
-def _read_csv(path: Path, spec: SourceSpec, chunk_rows: int | None):
+def _read_csv(path: Path, spec: SourceSpec, chunk_rows: int | None, scratch: Path | None):
     """(header, cells, row number of the first cell row, encoding, batch full) per batch."""
-    with tempfile.TemporaryDirectory(prefix="danvan-read-") as scratch:
-        source, encoding, head = _csv_text_source(path, Path(scratch))
+    encoding, head = _sniff_encoding(path)
+    if encoding == "utf-8":
+        header_line, delimiter, _ = _find_csv_header(path, spec, head)
+        yield from _csv_grids(path, path, encoding, delimiter, header_line, chunk_rows)
+        return
+    if scratch is not None:
+        scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="read-", dir=scratch) as folder:
+        source = Path(folder) / "utf8.csv"
+        head = _as_utf8(path, encoding, source)
         header_line, delimiter, _ = _find_csv_header(path, spec, head)
         yield from _csv_grids(path, source, encoding, delimiter, header_line, chunk_rows)
 

@@ -83,8 +83,8 @@ def test_a_file_that_changes_while_it_is_read_is_not_used(tmp_path, monkeypatch)
     path = write_csv(landing / "dossiers/ho_so_2024-01.csv", [dossier()])
     real = reading.read_tables
 
-    def read_and_append(target, spec, chunk_rows):
-        yield from real(target, spec, chunk_rows)
+    def read_and_append(target, spec, chunk_rows, scratch):
+        yield from real(target, spec, chunk_rows, scratch)
         with target.open("a", encoding="utf-8") as handle:  # the copy goes on meanwhile
             handle.write("more,bytes\n")
 

@@ -135,8 +135,8 @@ def test_a_file_rejected_after_some_chunks_leaves_nothing(tmp_path, monkeypatch)
     write_csv(landing / "dossiers/ho_so_2024-01.csv", rows)
     real, parts = ingest_module.read_tables, []
 
-    def broken_after_three_chunks(path, spec, chunk_rows):
-        for number, table in enumerate(real(path, spec, chunk_rows)):
+    def broken_after_three_chunks(path, spec, chunk_rows, scratch):
+        for number, table in enumerate(real(path, spec, chunk_rows, scratch)):
             if number == 3:
                 parts.extend((data / "tmp").glob("*/*/*.parquet"))
                 raise FileRejected(path, "cannot be read as CSV: the disk went away")

@@ -130,10 +130,13 @@ def test_a_legacy_file_is_re_encoded_a_block_at_a_time(tmp_path, monkeypatch, en
     assert {t.encoding for t in tables} == {encoding}
     assert pl.concat([t.frame for t in tables]).equals(whole.frame)
     assert whole.frame["applicant_name"].to_list() == names
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    source, _, _ = reading._csv_text_source(path, scratch)
-    assert source.parent == scratch and source.read_text(encoding="utf-8") == text
+    copy = tmp_path / "utf8.csv"
+    reading._as_utf8(path, encoding, copy)
+    assert copy.read_text(encoding="utf-8") == text
+    scratch, seen = tmp_path / "scratch", []
+    for _ in reading.read_tables(path, DOSSIERS, chunk_rows=25, scratch=scratch):
+        seen.extend(p.relative_to(scratch).parts[-1] for p in scratch.rglob("*.csv"))
+    assert seen == ["utf8.csv"] * 3 and not list(scratch.iterdir())  # read there, then removed
 
 
 def test_tcvn3_is_rejected_not_guessed(tmp_path):

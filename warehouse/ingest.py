@@ -241,7 +241,7 @@ class _FileIngest:
 
     def __init__(self, spec, delivery, context, source_file: str, spill: Path, chunk_rows):
         self.spec, self.delivery, self.context = spec, delivery, context
-        self.source_file, self.chunk_rows = source_file, chunk_rows
+        self.source_file, self.chunk_rows, self.spill = source_file, chunk_rows, spill
         self.good = _Parts(spill, "good", spec.empty_staging())
         self.quarantine = _Parts(spill, "quarantine", pl.DataFrame(schema=QUARANTINE_SCHEMA))
         self.seen = pl.DataFrame(schema=dict.fromkeys(_HASHES, pl.UInt64))
@@ -362,7 +362,7 @@ class _FileIngest:
         if self.last_cleaned is not None:
             return self.last_cleaned.join(rows, on=ROW, how="semi")
         spec, found = self.spec, []
-        for table in read_tables(self.delivery.path, spec, self.chunk_rows):
+        for table in read_tables(self.delivery.path, spec, self.chunk_rows, self.spill):
             wanted = table.frame.join(rows, on=ROW, how="semi")
             found.append(
                 clean_text_frame(
@@ -439,7 +439,7 @@ def ingest_file(
     ingest = _FileIngest(spec, delivery, context, source_file, spill, chunk_rows)
     started = reported = time.perf_counter()
     try:
-        for table in read_tables(delivery.path, spec, chunk_rows):
+        for table in read_tables(delivery.path, spec, chunk_rows, spill):
             if ingest.chunks == 0:
                 outcome.encoding = table.encoding
                 unknown = table.unknown_headers
