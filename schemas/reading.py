@@ -98,27 +98,23 @@ def _check_legacy(path: Path, head: str) -> None:
 TRANSCODE_BLOCK_BYTES = 1 << 22
 
 
-def _transcode(path: Path, encoding: str, target: Path) -> str:
+def _transcode(path: Path, encoding: str, target: Path) -> None:
     """The file re-written as UTF-8 into `target` a block at a time, so that a large legacy
     file is not held in memory; Windows-1258 text also in NFC (it types accents as combining
     marks). NFC never joins across a line break, so each block is normalised up to its last
-    one. Returns the first part of the text, for the header search."""
+    one."""
     decoder = codecs.getincrementaldecoder(encoding)(
         errors="replace" if encoding == "cp1258" else "strict"
     )
-    head, carry = "", ""
+    carry = ""
     with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as out:
         for block in iter(lambda: source.read(TRANSCODE_BLOCK_BYTES), b""):
             text = carry + decoder.decode(block)
             cut = text.rfind("\n") + 1
             ready, carry = text[:cut], text[cut:]
-            ready = unicodedata.normalize("NFC", ready) if encoding == "cp1258" else ready
-            head = head or ready[:200_000]
-            out.write(ready)
+            out.write(unicodedata.normalize("NFC", ready) if encoding == "cp1258" else ready)
         rest = carry + decoder.decode(b"", final=True)
-        rest = unicodedata.normalize("NFC", rest) if encoding == "cp1258" else rest
-        out.write(rest)
-    return head or rest[:200_000]
+        out.write(unicodedata.normalize("NFC", rest) if encoding == "cp1258" else rest)
 
 
 def _sniff_encoding(path: Path) -> tuple[str, str]:
@@ -139,10 +135,12 @@ def _sniff_encoding(path: Path) -> tuple[str, str]:
 def _as_utf8(path: Path, encoding: str, target: Path) -> str:
     """A UTF-16 or Windows-1258 file re-written as UTF-8 into `target`; the first part of it."""
     try:
-        return _transcode(path, encoding, target)[:65536]
+        _transcode(path, encoding, target)
     except UnicodeDecodeError as error:
         message = f"not readable as {encoding.upper()} text ({error.reason})"
         raise FileRejected(path, message) from None
+    with target.open(encoding="utf-8", newline="") as copy:
+        return copy.read(65536)
 
 
 def _find_csv_header(path: Path, spec: SourceSpec, head: str) -> tuple[int, str, list[str]]:
