@@ -215,9 +215,9 @@ class _Parts:
         if len(self.held) + len(self.files) < 2:
             return
         self.spill.mkdir(parents=True, exist_ok=True)
-        for frame in self.held:
+        for held in self.held:
             part = self.spill / f"{self.name}.{len(self.files):05d}.parquet"
-            frame.write_parquet(part, compression="lz4")
+            held.write_parquet(part, compression="lz4")
             self.files.append(part)
         self.held = []
 
@@ -258,12 +258,7 @@ class _FileIngest:
         self.rows_read += rows
         self.totals.append(table.totals)
         compared = [c.name for c in spec.columns if c.kind != "ignore"]  # STT differs in copies
-        # every cell NFC, trimmed, blank → null: what duplicates are judged on, parsers read
-        cleaned = clean_text_frame(
-            table.frame,
-            [c.name for c in spec.columns],
-            [c.name for c in spec.columns if c.is_textual],
-        )
+        cleaned = _cleaned(spec, table.frame)
         table.frame = None  # the raw cells are not needed again: their memory goes back now
         if spec.totals_columns:
             self.sums.append(column_sums(spec, cleaned))
@@ -361,17 +356,10 @@ class _FileIngest:
         """The cleaned cells of some rows: kept when the file was one chunk, else read again."""
         if self.last_cleaned is not None:
             return self.last_cleaned.join(rows, on=ROW, how="semi")
-        spec, found = self.spec, []
-        for table in read_tables(self.delivery.path, spec, self.chunk_rows, self.spill):
-            wanted = table.frame.join(rows, on=ROW, how="semi")
-            found.append(
-                clean_text_frame(
-                    wanted,
-                    [c.name for c in spec.columns],
-                    [c.name for c in spec.columns if c.is_textual],
-                )
-            )
-        return pl.concat(found)
+        tables = read_tables(self.delivery.path, self.spec, self.chunk_rows, self.spill)
+        return pl.concat(
+            _cleaned(self.spec, table.frame.join(rows, on=ROW, how="semi")) for table in tables
+        )
 
     def finish(self, outcome: FileOutcome) -> _FileResult:
         """The rules that span the file, then the outcome's counts."""
@@ -399,6 +387,13 @@ class _FileIngest:
         outcome.message = "; ".join(notes)
         totals = totals.with_columns(pl.lit(self.source_file).alias("source_file"))
         return _FileResult(outcome, good, quarantine, totals)
+
+
+def _cleaned(spec: SourceSpec, raw: pl.DataFrame) -> pl.DataFrame:
+    """Every cell NFC, trimmed, blank → null: what duplicates are judged on, parsers read."""
+    return clean_text_frame(
+        raw, [c.name for c in spec.columns], [c.name for c in spec.columns if c.is_textual]
+    )
 
 
 def _masked_raw(spec: SourceSpec, cleaned: pl.DataFrame, key: bytes) -> pl.DataFrame:
@@ -465,15 +460,23 @@ def ingest_file(
 # ---------------------------------------------------------------- one partition
 
 
+def _process_gone(pid: str) -> bool:
+    """Whether `pid`, taken from a file name of ours, is a process that no longer lives."""
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # a live process of another user
+    return False
+
+
 def _clear_stale_temporaries(target: Path) -> None:
     """Temporary files of a run that was killed (its pid no longer lives) are removed."""
     for stale in target.parent.glob(f".{target.name}.*.tmp"):
-        pid = stale.name.rsplit(".", 2)[-2]
-        if not pid.isdigit():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
+        if _process_gone(stale.name.rsplit(".", 2)[-2]):
             stale.unlink(missing_ok=True)
 
 
@@ -491,13 +494,8 @@ def _spill_folder(paths: DataPaths, source: str, period: str) -> Path:
     folders left by a killed run (its pid no longer lives) are removed."""
     root = paths.root / "tmp"
     for stale in root.glob("ingest.*"):
-        pid = stale.name.split(".")[1]
-        try:
-            os.kill(int(pid), 0)
-        except (ProcessLookupError, ValueError):
+        if _process_gone(stale.name.split(".")[1]):
             shutil.rmtree(stale, ignore_errors=True)
-        except PermissionError:
-            pass  # a live process of another user
     return root / f"ingest.{os.getpid()}.{source}.{period}"
 
 
