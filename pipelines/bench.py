@@ -84,6 +84,12 @@ def _redeliver_one_month(landing: Path) -> Path:
     return target
 
 
+def _run_command(landing: Path, data: Path) -> list[str]:
+    """`danvan run` of this interpreter's environment, the same code path as a user's run."""
+    danvan = str(Path(sys.executable).parent / "danvan")
+    return [danvan, "run", "--landing", str(landing), "--data-dir", str(data)]
+
+
 def _one_month_file(landing: Path, target: Path, rows: int) -> Path:
     """A landing whose May dossier file holds `rows` rows in one file, as a national roll-up
     would send it: the generated May repeated with distinct codes (the other sources copied,
@@ -109,14 +115,12 @@ def _one_month_file(landing: Path, target: Path, rows: int) -> Path:
 def one_file_runs(landing: Path, out: Path, sizes: list[int], env: dict, echo=print) -> list:
     """`danvan run` on one dossier file of each size in `sizes` (rows): seconds and peak
     memory, to show memory follows the chunk (IngestContext.chunk_rows), not the file."""
-    danvan = str(Path(sys.executable).parent / "danvan")
     results = []
     for rows in sizes:
         one, data = out / f"one_file_{rows}", out / f"one_file_{rows}_data"
         path = _one_month_file(landing, one, rows)
         shutil.rmtree(data, ignore_errors=True)
-        command = [danvan, "run", "--landing", str(one), "--data-dir", str(data)]
-        measured = _measure(command, env)
+        measured = _measure(_run_command(one, data), env)
         results.append({"rows": rows, "file_mib": round(path.stat().st_size / 2**20), **measured})
         echo(f"one file of {rows:,} rows: {measured['seconds']} s, {measured['peak_rss_mib']} MiB")
         shutil.rmtree(one)
@@ -156,8 +160,7 @@ def run_bench(
     # the pipeline's tables live in a database file: the same load into a file, for comparison
     floor_file = _floor(csvs, str(out / "floor.duckdb"), env)
     echo(f"floor into a database file: {floor_file['seconds']} s")
-    danvan = str(Path(sys.executable).parent / "danvan")
-    command = [danvan, "run", "--landing", str(landing), "--data-dir", str(data)]
+    command = _run_command(landing, data)
     fulls, incrementals = [], []
     for attempt in range(1, repeat + 1):
         shutil.rmtree(data, ignore_errors=True)

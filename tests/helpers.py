@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import subprocess
 import sys
@@ -105,6 +106,21 @@ def ingest(landing: Path, data: Path, source: str, period: str) -> PartitionOutc
     deliveries, _ = discover(landing, SOURCES.values())
     context = IngestContext.standard(TEST_KEY, landing, dt.datetime(2025, 1, 1))
     return ingest_partition(SOURCES[source], period, deliveries, context, DataPaths(data))
+
+
+def ingest_every_partition(landing: Path, data: Path, chunk_rows: dict[str, int] | None = None):
+    """Every source × period of `landing`, loaded at a fixed time: (outcomes, unmatched files).
+    `chunk_rows` per source reads every file of that source in chunks of that many rows."""
+    deliveries, unmatched = discover(landing, SOURCES.values())
+    context = IngestContext.standard(TEST_KEY, landing, dt.datetime(2026, 1, 1))
+    outcomes = []
+    for source, period in sorted({(d.source, d.period) for d in deliveries}):
+        changes = {"whole_file_bytes": 0, "chunk_rows": chunk_rows[source]} if chunk_rows else {}
+        mine = dataclasses.replace(context, **changes)
+        outcomes.append(
+            ingest_partition(SOURCES[source], period, deliveries, mine, DataPaths(data))
+        )
+    return outcomes, unmatched
 
 
 def staged(data: Path, source: str, period: str) -> pl.DataFrame:

@@ -2,18 +2,14 @@
 that names the file (and the row and column for row problems), conservation, and the other
 files of the landing folder still loading."""
 
-import datetime as dt
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 from schemas import reading
-from schemas.landing import discover
-from schemas.registry import SOURCES
 from tests.bad_inputs import CASES
-from tests.helpers import TEST_KEY, dossier, write_csv
-from warehouse.ingest import IngestContext, ingest_partition
+from tests.helpers import dossier, ingest_every_partition, write_csv
 from warehouse.paths import DataPaths
 
 
@@ -23,12 +19,7 @@ def test_the_corpus_is_large_enough():
 
 
 def _ingest_all(landing: Path, data: Path):
-    deliveries, unmatched = discover(landing, SOURCES.values())
-    context = IngestContext.standard(TEST_KEY, landing, dt.datetime(2026, 1, 1))
-    outcomes = [
-        ingest_partition(SOURCES[source], period, deliveries, context, DataPaths(data))
-        for source, period in sorted({(d.source, d.period) for d in deliveries})
-    ]
+    outcomes, unmatched = ingest_every_partition(landing, data)
     return [f for o in outcomes for f in o.files], unmatched
 
 

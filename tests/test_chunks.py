@@ -13,9 +13,15 @@ import pytest
 from schemas.landing import discover
 from schemas.reading import FileRejected
 from schemas.registry import SOURCES
-from tests.helpers import TEST_KEY, dossier_in_month, run_danvan, write_csv
+from tests.helpers import (
+    TEST_KEY,
+    dossier_in_month,
+    ingest_every_partition,
+    run_danvan,
+    write_csv,
+)
 from warehouse import ingest as ingest_module
-from warehouse.ingest import IngestContext, ingest_partition
+from warehouse.ingest import IngestContext
 from warehouse.paths import DataPaths
 
 
@@ -37,16 +43,7 @@ def chunk_sizes(monkeypatch):
 
 def _ingest_every_partition(landing, data, chunk_rows: dict[str, int] | None):
     """Every source × period of `landing`; `chunk_rows` per source (None: files whole)."""
-    deliveries, _ = discover(landing, SOURCES.values())
-    context = IngestContext.standard(TEST_KEY, landing, dt.datetime(2026, 1, 1))
-    outcomes = []
-    for source, period in sorted({(d.source, d.period) for d in deliveries}):
-        changes = {"whole_file_bytes": 0, "chunk_rows": chunk_rows[source]} if chunk_rows else {}
-        mine = dataclasses.replace(context, **changes)
-        outcomes.append(
-            ingest_partition(SOURCES[source], period, deliveries, mine, DataPaths(data))
-        )
-    return outcomes
+    return ingest_every_partition(landing, data, chunk_rows)[0]
 
 
 def _same_results(one, two, source: str, period: str) -> None:
