@@ -66,10 +66,9 @@ def reporting_db(context: dg.AssetExecutionContext, danvan: DanvanResource) -> d
 def yearly_report(
     context: dg.AssetExecutionContext, danvan: DanvanResource
 ) -> dg.MaterializeResult:
-    import duckdb
-
     from pipelines.report import write
 
+    started = time.perf_counter()
     con = duckdb.connect(str(danvan.paths.reporting_db), read_only=True)
     try:
         (year,) = con.sql(
@@ -81,7 +80,7 @@ def yearly_report(
     path = write(
         danvan.paths.reporting_db, year, danvan.paths.root / "reports" / f"bao_cao_{year}.html"
     )
-    report(context, f"yearly_report: wrote {path}")
+    report(context, f"yearly_report: wrote {path} ({time.perf_counter() - started:.1f} s)")
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(path)),

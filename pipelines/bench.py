@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,10 +25,10 @@ from pipelines.generate import generate
 ROWS_AT_SCALE_1 = 532_834  # dossier rows of the calibrated demo
 
 
-def _measure(command: list[str], env: dict[str, str]) -> dict:
+def _measure(command: list[str], env: dict[str, str], steps: bool = False) -> dict:
     """Wall seconds and peak RSS of the whole process tree, sampled every 0.2 s; the tree is
     listed again once a second (listing it 20 times a second took a third of a core from the
-    2 that are measured)."""
+    2 that are measured). `steps`: also the run's step times, from its progress lines."""
     started = time.perf_counter()
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -45,7 +46,36 @@ def _measure(command: list[str], env: dict[str, str]) -> dict:
     output = process.stdout.read()
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command[:3])} failed:\n{output[-3000:]}")
-    return {"seconds": round(time.perf_counter() - started, 2), "peak_rss_mib": round(peak / 2**20)}
+    measured = {
+        "seconds": round(time.perf_counter() - started, 2),
+        "peak_rss_mib": round(peak / 2**20),
+    }
+    return {**measured, **run_steps(output)} if steps else measured
+
+
+# a step's line in `danvan run`'s progress: "    fact_dossier: …, 9,984,806 rows (4.52 s; checks
+# 1.51 s)", "    dossiers: ok (37.5 s)", "    published_table_suites: … (7 on …; 4.6 s)"
+STEP_LINE = re.compile(
+    r"^ {4}(?P<name>[a-z][a-z0-9_]*): .*?(?P<seconds>\d+(?:\.\d+)?) s"
+    r"(?:; checks (?P<checks>\d+(?:\.\d+)?) s)?\)$"
+)
+RUN_TIME_LINE = re.compile(r"^time: (?P<seconds>\d+(?:\.\d+)?) s$")
+
+
+def run_steps(output: str) -> dict:
+    """Where a `danvan run`'s time went, from its progress lines: the seconds of each source's
+    ingest, each table (its checks' share apart), the publish, the GX suites and the yearly
+    report, in the order they ran, and the run's own time (the rest of the wall time is the
+    interpreter starting and importing)."""
+    steps, checks, in_process = {}, {}, None
+    for line in output.splitlines():
+        if found := STEP_LINE.match(line):
+            steps[found["name"]] = float(found["seconds"])
+            if found["checks"]:
+                checks[found["name"]] = float(found["checks"])
+        elif found := RUN_TIME_LINE.match(line):
+            in_process = float(found["seconds"])
+    return {"steps": steps, "checks": checks, "in_process": in_process}
 
 
 FLOOR = """
@@ -129,10 +159,11 @@ def one_file_runs(landing: Path, out: Path, sizes: list[int], env: dict, echo=pr
 
 
 def _best(runs: list[dict]) -> dict:
-    """The fastest run's seconds (as for the floor), the highest peak memory of any run, and
-    every run's seconds: on this VM identical runs differ by about ±10 %."""
+    """The fastest run's seconds and steps (as for the floor), the highest peak memory of any
+    run, and every run's seconds: on this VM identical runs differ by about ±10 %."""
+    fastest = min(runs, key=lambda r: r["seconds"])
     return {
-        "seconds": min(r["seconds"] for r in runs),
+        **fastest,
         "peak_rss_mib": max(r["peak_rss_mib"] for r in runs),
         "runs": [r["seconds"] for r in runs],
     }
@@ -164,10 +195,10 @@ def run_bench(
     fulls, incrementals = [], []
     for attempt in range(1, repeat + 1):
         shutil.rmtree(data, ignore_errors=True)
-        fulls.append(_measure(command, env))
+        fulls.append(_measure(command, env, steps=True))
         echo(f"full pipeline ({attempt}/{repeat}): {fulls[-1]['seconds']} s")
         redelivered = _redeliver_one_month(landing)
-        incrementals.append(_measure(command, env))
+        incrementals.append(_measure(command, env, steps=True))
         echo(
             f"incremental, one month re-delivered ({attempt}/{repeat}): "
             f"{incrementals[-1]['seconds']} s"
@@ -270,6 +301,47 @@ def _one_file_table(runs: list[dict]) -> list[str]:
     ]
 
 
+SHOWN_SECONDS = 0.5  # a step this long in either run gets a row of its own in the report
+
+
+def _steps_table(full: dict, incremental: dict) -> list[str]:
+    """The fastest full and incremental runs step by step: what limits each."""
+    runs = (full, incremental)
+    if not all(run.get("steps") and run.get("in_process") is not None for run in runs):
+        return []
+    names = list(dict.fromkeys([*full["steps"], *incremental["steps"]]))
+    shown = [n for n in names if max(r["steps"].get(n, 0) for r in runs) >= SHOWN_SECONDS]
+    rest = [n for n in names if n not in shown]
+
+    def cell(run: dict, name: str) -> str:
+        if name not in run["steps"]:
+            return "—"
+        checks = run["checks"].get(name)
+        return f"{run['steps'][name]:g}" + (f" (checks {checks:g})" if checks else "")
+
+    def row(label: str, value) -> str:
+        return f"| {label} | " + " | ".join(value(run) for run in runs) + " |"
+
+    return [
+        "Where the time goes (the fastest runs above, from their progress lines; seconds):",
+        "",
+        "| step | full | incremental |",
+        "|---|---|---|",
+        row("start-up: interpreter and imports", lambda r: f"{r['seconds'] - r['in_process']:.1f}"),
+        *(row(f"`{name}`", lambda r, name=name: cell(r, name)) for name in shown),
+        row(
+            f"{len(rest)} other steps, each under {SHOWN_SECONDS} s",
+            lambda r: f"{sum(r['steps'].get(n, 0) for n in rest):.1f}",
+        ),
+        row(
+            "Dagster between steps, untimed work",
+            lambda r: f"{r['in_process'] - sum(r['steps'].values()):.1f}",
+        ),
+        row("**total** (wall)", lambda r: f"**{r['seconds']}**"),
+        "",
+    ]
+
+
 def markdown(r: dict) -> str:
     return "\n".join(
         [
@@ -298,6 +370,7 @@ def markdown(r: dict) -> str:
                 for name, t in r["targets"].items()
             ),
             "",
+            *_steps_table(r["pipeline"], r["incremental"]),
             *_one_file_table(r.get("one_file", [])),
             "Code "
             + r["environment"]["commit"]

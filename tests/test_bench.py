@@ -12,6 +12,7 @@ from pipelines.bench import (
     markdown,
     one_file_runs,
     run_bench,
+    run_steps,
     targets,
 )
 
@@ -36,6 +37,15 @@ def test_benchmark_at_200k_rows(tmp_path):
     assert "pipeline ÷ floor" in (tmp_path / "bench.md").read_text()
     assert set(saved["targets"]) == {"pipeline_over_floor", "incremental_over_full", "peak_rss_gib"}
     assert saved["environment"]["duckdb"] and saved["environment"]["commit"]
+    # where each run's time went, from its own progress lines
+    for measured in (saved["pipeline"], saved["incremental"]):
+        steps = measured["steps"]
+        for step in ("dossiers", "welfare", "fact_dossier", "reporting_db", "yearly_report"):
+            assert steps[step] > 0, (step, steps)
+        assert "published_table_suites" in steps and 0 < measured["checks"]["fact_dossier"]
+        assert measured["checks"]["fact_dossier"] <= steps["fact_dossier"]
+        assert sum(steps.values()) <= measured["in_process"] <= measured["seconds"]
+    assert "Where the time goes" in (tmp_path / "bench.md").read_text()
 
 
 def _result(full: float, incremental: float, peak_mib: int) -> dict:
@@ -98,3 +108,62 @@ def test_one_month_in_one_file_is_built_and_measured(demo, tmp_path):
     report["targets"], report["environment"] = targets(report), environment()
     report["one_file"] = [run]
     assert f"| 20,000 | {run['file_mib']} | {run['seconds']} |" in markdown(report)
+
+
+# lines of a real `danvan run` at 10M rows: a period's line is part of its source's step
+RUN_OUTPUT = """[ingest 1/6] dossiers: 14 period(s) 2023-11 … 2024-12
+    dossiers 2024-05: dossiers/ho_so_2024-05.csv: 1,499,999 rows read so far (5.5 s)
+    dossiers 2024-06: 711,772 rows staged, 8 quarantined from 2 file(s) (2.9 s)
+    dossiers: ok (4.0 s)
+  ! ghi_chu.txt: not a file name of any source (recorded in load_audit as rejected)
+[model] building 22 tables and publishing …
+    load_audit: rebuilt whole, 63 rows (0.06 s)
+    fact_dossier: 1 period(s) changed: 711,772 rows replaced, 9,984,806 rows (4.52 s; checks 1.51 s)
+    mart_dossier_monthly: rebuilt whole, 12,340 rows (2.09 s)
+    reporting_db: published /data/reporting.duckdb and its Parquet exports, 23 tables (3.8 s)
+    published_table_suites: 10 of 10 suites passed (7 on content unchanged since validated; 4.5 s)
+    yearly_report: wrote /data/reports/bao_cao_2024.html (0.7 s)
+[checks] 18 passed, 1 failed
+[model] done (17.9 s)
+rows: 9,994,362 loaded, 80 quarantined, 31 duplicates dropped
+time: 23.3 s
+"""
+
+
+def test_the_steps_of_a_run_are_read_from_its_progress_lines():
+    found = run_steps(RUN_OUTPUT)
+    assert found["steps"] == {
+        "dossiers": 4.0,
+        "load_audit": 0.06,
+        "fact_dossier": 4.52,
+        "mart_dossier_monthly": 2.09,
+        "reporting_db": 3.8,
+        "published_table_suites": 4.5,
+        "yearly_report": 0.7,
+    }
+    assert found["checks"] == {"fact_dossier": 1.51}
+    assert found["in_process"] == 23.3
+    assert run_steps("error: DANVAN_PII_KEY is not set") == {
+        "steps": {},
+        "checks": {},
+        "in_process": None,
+    }
+
+
+def test_the_report_shows_where_the_time_goes():
+    report = _result(full=80.0, incremental=25.0, peak_mib=2200)
+    report["targets"], report["environment"] = targets(report), environment()
+    report["pipeline"].update(
+        steps={"dossiers": 40.0, "fact_dossier": 15.0, "load_audit": 0.1, "quarantine": 0.2},
+        checks={"fact_dossier": 2.0},
+        in_process=78.0,
+    )
+    report["incremental"].update(run_steps(RUN_OUTPUT))
+    text = markdown(report)
+    assert "| start-up: interpreter and imports | 2.0 | 1.7 |" in text  # wall − run time
+    assert "| `fact_dossier` | 15 (checks 2) | 4.52 (checks 1.51) |" in text
+    assert "| `mart_dossier_monthly` | — | 2.09 |" in text
+    assert "| 2 other steps, each under 0.5 s | 0.3 | 0.1 |" in text
+    assert "| Dagster between steps, untimed work | 22.7 | 3.6 |" in text
+    del report["incremental"]["steps"]  # a report written before steps were measured
+    assert "Where the time goes" not in markdown(report)
