@@ -1,6 +1,10 @@
 """The `danvan` command's wiring: `demo` hands `run` and `scorecard` the arguments their own
 parsers give (a hand-built set would miss a new option)."""
 
+import subprocess
+import sys
+from importlib.metadata import entry_points
+
 from pipelines import cli
 
 
@@ -22,3 +26,16 @@ def test_demo_runs_and_shows_the_scorecard_with_their_own_defaults(tmp_path, mon
     assert run_args["rebuild"] is False
     assert card_name == "scorecard" and card_args["compare_published"] is True
     assert card_args["year"] == 2024
+
+
+def test_the_installed_command_exits_with_mains_code_without_the_last_collection():
+    (command,) = entry_points(group="console_scripts", name="danvan")
+    assert command.value == "pipelines.cli:console"
+    # main's code is the exit code; by the atexit handlers the objects are frozen, so the
+    # interpreter's last collection does not walk them (1 s at the end of each run)
+    code = (
+        "import atexit, gc, pipelines.cli as cli; cli.main = lambda: 3; "
+        "atexit.register(lambda: print(gc.get_freeze_count() > 0)); cli.console()"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (done.returncode, done.stdout.strip()) == (3, "True"), done.stderr
