@@ -10,6 +10,7 @@ import duckdb
 from assets.progress import report
 from pipelines.resources import DanvanResource
 from warehouse.expectations import SUITES, validate_published, write_report
+from warehouse.exports import published_fingerprints
 
 RECORD = "results.json"  # the last result of each suite, with what it was computed on
 
@@ -37,7 +38,9 @@ def published_table_suites(context: dg.AssetCheckExecutionContext, danvan: Danva
     tables = [t for t in SUITES if check_name(t) in selected]
     con = duckdb.connect(str(danvan.paths.reporting_db), read_only=True)
     try:
-        results, reused = validate_published(con, tables, danvan.paths.root / "gx" / RECORD)
+        contents = published_fingerprints(con, danvan.paths)
+        record = danvan.paths.root / "gx" / RECORD
+        results, reused = validate_published(con, tables, record, contents)
     finally:
         con.close()
     page = write_report(results, danvan.paths.root / "gx" / "index.html")

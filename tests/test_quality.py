@@ -1,6 +1,10 @@
 """Table checks and Great Expectations suites: they pass on good data and fail on bad data,
 saying what is wrong."""
 
+import json
+import os
+import shutil
+
 import duckdb
 import pandas as pd
 import pytest
@@ -8,6 +12,8 @@ import pytest
 from tests import test_index_766
 from warehouse.checks import TABLE_CHECKS
 from warehouse.expectations import SUITES, validate_table, write_report
+from warehouse.exports import MANIFEST, ROWS_FINGERPRINT, published_fingerprints
+from warehouse.paths import DataPaths
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +159,50 @@ def test_a_suite_on_unchanged_rows_is_not_run_again(build_db, tmp_path, monkeypa
     record.write_text("{not json", encoding="utf-8")  # a damaged record: every suite runs
     validate()
     assert runs == [*tables, "fact_dossier", *tables, *tables]
+    # a content given by the caller (the export's manifest) is taken as the table's: not hashed
+    con = duckdb.connect(str(copy))
+    try:
+        before = len(runs)
+        _, reused = expectations.validate_published(con, tables, record, {"fact_dossier": "c1"})
+        assert runs[before:] == ["fact_dossier"] and reused == {"mart_province_scorecard"}
+        _, reused = expectations.validate_published(con, tables, record, {"fact_dossier": "c1"})
+    finally:
+        con.close()
+    assert runs[before:] == ["fact_dossier"] and reused == set(tables)
+    assert json.loads(record.read_text())["fact_dossier"]["key"].endswith(":c1")
+
+
+def test_fact_dossier_content_comes_from_the_export_published_with_the_database(demo, tmp_path):
+    """Its per-period row hashes and counts, summed, are what hashing the table gives; a
+    database whose own export version cannot be told apart gets none (the GX step hashes)."""
+    settings, _ = demo
+    paths = DataPaths(settings.data_dir)
+    con = duckdb.connect(str(paths.reporting_db), read_only=True)
+    try:
+        hashed = con.sql(f"select {ROWS_FINGERPRINT} from fact_dossier t").fetchall()[0][0]
+        assert published_fingerprints(con, paths) == {"fact_dossier": hashed}
+    finally:
+        con.close()
+    copy = DataPaths(tmp_path)
+    shutil.copytree(paths.root / "exports_versions", copy.root / "exports_versions")
+    shutil.copyfile(paths.reporting_db, copy.reporting_db)
+    os.chmod(copy.reporting_db, 0o644)
+
+    def found() -> dict:
+        con = duckdb.connect(str(copy.reporting_db))
+        try:
+            return published_fingerprints(con, copy)
+        finally:
+            con.close()
+
+    assert found() == {"fact_dossier": hashed}
+    (manifest,) = copy.root.glob(f"exports_versions/*/fact_dossier/{MANIFEST}")
+    os.chmod(manifest, 0o644)
+    manifest.write_text('{"2024-01": "12:not a count"}', encoding="utf-8")
+    assert found() == {}  # damaged
+    manifest.unlink()
+    assert found() == {}  # missing
+    con = duckdb.connect(str(copy.reporting_db))
+    con.execute("insert into publish_log select 'another-run', max(published_at) from publish_log")
+    con.close()
+    assert found() == {}  # two publishes in the same second: which export is whose?

@@ -97,6 +97,33 @@ def _export_by_period(con, table: str, column: str, target: Path, previous: Path
     (target / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
 
 
+def published_fingerprints(con: duckdb.DuckDBPyConnection, paths: DataPaths) -> dict[str, str]:
+    """ROWS_FINGERPRINT of each table exported by period, for the published database `con`
+    reads, added up from the manifest of the export published with it — the version folder
+    named after its last publish_log run: the periods' row-hash sums and counts are the
+    table's, so the GX step need not hash the 10M rows of fact_dossier again (0.7 s). A
+    table whose manifest is not found is left out (the caller hashes it)."""
+    try:
+        runs = con.sql(
+            "select run_id from publish_log where published_at = (select max(published_at) "
+            "from publish_log)"
+        ).fetchall()
+    except duckdb.CatalogException:
+        return {}
+    folders = list((paths.root / "exports_versions").glob(f"*_{runs[0][0][:8]}")) if runs else []
+    if len(runs) != 1 or len(folders) != 1:
+        return {}  # two publishes in one second, or the version folder is gone: no guess
+    found = {}
+    for table in EXPORTED_BY_PERIOD:
+        try:
+            periods = json.loads((folders[0] / table / MANIFEST).read_text(encoding="utf-8"))
+            sums, counts = zip(*(v.split(":") for v in periods.values()), strict=True)
+            found[table] = f"{sum(map(int, sums))}:{sum(map(int, counts))}"
+        except (OSError, ValueError, AttributeError):
+            continue  # missing, damaged or empty: hashed by the caller
+    return found
+
+
 def swap_link(link: Path, folder: Path, keep: int = 2) -> None:
     """Point `link` at `folder` atomically (a symlink replaced with os.replace); keep the
     previous versions a reader may still be reading."""
