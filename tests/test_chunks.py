@@ -21,7 +21,7 @@ from tests.helpers import (
     write_csv,
 )
 from warehouse import ingest as ingest_module
-from warehouse.ingest import IngestContext
+from warehouse.ingest import IngestContext, earlier_repeats
 from warehouse.paths import DataPaths
 
 
@@ -197,3 +197,13 @@ def test_a_bad_setting_stops_the_run_before_it_starts(tmp_path, name, value):
     assert done.returncode == 2
     assert f"{name} must be a whole number ≥ 1, got {value!r}" in done.stderr
     assert not (tmp_path / "data").exists()
+
+
+def test_an_earlier_row_repeats_only_when_both_of_its_hashes_match():
+    """The probe narrows the earlier rows on the first hash, then needs the second too: a row
+    sharing one 64-bit hash with an earlier one by chance is not a duplicate."""
+    hashes = {"__h1": pl.UInt64, "__h2": pl.UInt64}
+    seen = pl.DataFrame({"__h1": [1, 1, 5, 8], "__h2": [2, 9, 6, 8]}, schema=hashes)
+    chunk = pl.DataFrame({"__h1": [1, 5, 7, 8], "__h2": [2, 7, 6, 8]}, schema=hashes)
+    assert sorted(earlier_repeats(seen, chunk).rows()) == [(1, 2), (8, 8)]
+    assert earlier_repeats(seen.clear(), chunk).height == 0
