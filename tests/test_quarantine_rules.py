@@ -208,3 +208,25 @@ def test_procedure_levels_are_normalised(tmp_path):
     assert staged(tmp_path / "data", "procedures", "2024-12-31")["levels"].to_list() == [
         "Tỉnh, Huyện"
     ]
+
+
+def test_key_conflicts_are_found_among_many_rows_with_null_key_parts():
+    """Repeated keys are first narrowed on a 64-bit hash of the key (8 bytes a row, not the
+    key texts); every repeat must still be found — a multi-column key, nulls equal — and its
+    reason said even where a part of the key is empty."""
+    from schemas.engagement import SPEC as ENGAGEMENT
+    from warehouse.rules import _repeated_hashes, key_conflicts
+
+    key = list(ENGAGEMENT.key)
+    rows = 50_000
+    unique = pl.DataFrame({k: [f"{k}{i}" for i in range(rows)] for k in key})
+    repeats = pl.DataFrame(  # rows 2 and 4 repeat row 0; row 3's key has a null like row 1's
+        {k: ["event_date0", None, "event_date0", None, "event_date0"] for k in key[:1]}
+        | {k: [f"{k}0", f"{k}1", f"{k}0", f"{k}1", f"{k}0"] for k in key[1:]}
+    )
+    good = pl.concat([repeats, unique.slice(5)]).with_row_index("row_number", offset=1)
+    good = good.with_columns(pl.col("row_number").cast(pl.Int64)).lazy()
+    assert _repeated_hashes(good, key).len() == 2  # only these keys' rows are grouped exactly
+    found = key_conflicts(ENGAGEMENT, good)
+    assert found.get_column("row").to_list() == [1, 2, 3]  # the last of each key is kept
+    assert "(row 5 kept)" in found["reason"][0] and "(row 4 kept)" in found["reason"][1]
