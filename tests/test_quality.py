@@ -196,13 +196,23 @@ def test_fact_dossier_content_comes_from_the_export_published_with_the_database(
             con.close()
 
     assert found() == {"fact_dossier": hashed}
-    (manifest,) = copy.root.glob(f"exports_versions/*/fact_dossier/{MANIFEST}")
+    con = duckdb.connect(str(copy.reporting_db))
+    (run,) = con.sql("select run_id from publish_log order by rowid desc limit 1").fetchall()[0]
+    con.close()
+    (manifest,) = copy.root.glob(f"exports_versions/*_{run[:8]}/fact_dossier/{MANIFEST}")
     os.chmod(manifest, 0o644)
     manifest.write_text('{"2024-01": "12:not a count"}', encoding="utf-8")
     assert found() == {}  # damaged
     manifest.unlink()
     assert found() == {}  # missing
+    shutil.copyfile(paths.root / manifest.relative_to(copy.root), manifest)  # as published
+    assert found() == {"fact_dossier": hashed}
     con = duckdb.connect(str(copy.reporting_db))
-    con.execute("insert into publish_log select 'another-run', max(published_at) from publish_log")
+    # a later publish whose export is not here, its clock set back an hour: the last row
+    # appended is the database's publish, whatever its time says
+    con.execute(
+        "insert into publish_log select 'another-run', max(published_at) - interval 1 hour "
+        "from publish_log"
+    )
     con.close()
-    assert found() == {}  # two publishes in the same second: which export is whose?
+    assert found() == {}
