@@ -103,11 +103,13 @@ def test_one_month_in_one_file_is_built_and_measured(demo, tmp_path):
     env = {**os.environ, "DANVAN_PII_KEY": "bench-key"}
     (run,) = one_file_runs(settings.landing_dir, tmp_path, [20_000], env, echo=lambda _: None)
     assert run["rows"] == 20_000 and run["seconds"] > 0 and run["peak_rss_mib"] > 100
+    assert 0 < run["steps"]["dossiers"] < run["seconds"]  # the file's ingest, from the run
     assert not (tmp_path / "one_file_20000").exists()  # the landing is removed after the run
     report = _result(full=80.0, incremental=24.0, peak_mib=2200)
     report["targets"], report["environment"] = targets(report), environment()
     report["one_file"] = [run]
-    assert f"| 20,000 | {run['file_mib']} | {run['seconds']} |" in markdown(report)
+    shown = f"| 20,000 | {run['file_mib']} | {run['seconds']} | {run['steps']['dossiers']} |"
+    assert shown in markdown(report)
 
 
 # lines of a real `danvan run` at 10M rows: a period's line is part of its source's step
