@@ -241,17 +241,22 @@ def key_conflicts(spec: SourceSpec, good: pl.LazyFrame) -> pl.DataFrame:
     key = list(spec.key)
     if not key:
         return pl.DataFrame(schema=FAILURES)
-    good = good.filter(pl.struct(key).hash().is_in(_repeated_hashes(good, key).implode()))
+    # the rows whose key may repeat, collected once (few): the group-by and the join below
+    # work on them, not on a plan that names the file's parts twice
+    candidates = (
+        good.filter(pl.struct(key).hash().is_in(_repeated_hashes(good, key).implode()))
+        .select(*key, "row_number")
+        .collect(engine="streaming")
+    )
     repeated = (
-        good.group_by(key)
+        candidates.group_by(key)
         .agg(pl.len().alias("__rows"), pl.col("row_number").max().alias("__kept"))
         .filter(pl.col("__rows") > 1)
     )
     headers = ", ".join(spec.label(k) for k in key)
     values = pl.concat_str([pl.col(k).cast(pl.String).fill_null("") for k in key], separator=", ")
     return (
-        good.select(*key, "row_number")
-        .join(repeated, on=key, nulls_equal=True)
+        candidates.join(repeated, on=key, nulls_equal=True)
         .filter(pl.col("row_number") != pl.col("__kept"))
         .select(
             pl.col("row_number").alias("row"),
@@ -263,7 +268,6 @@ def key_conflicts(spec: SourceSpec, good: pl.LazyFrame) -> pl.DataFrame:
                 pl.col("__kept"),
             ).alias("reason"),
         )
-        .collect(engine="streaming")
         .sort("row")
     )
 
