@@ -62,9 +62,19 @@ def _failure_messages(result: dg.ExecuteInProcessResult) -> list[tuple[str, str]
             kind = getattr(meta.get("kind"), "value", "error")
             message = data.user_failure_data.description or ""
         else:
-            message = data.error.message.strip() if data.error else "unknown error"
+            message = f"{event.step_key}: {_error_text(data.error)}"
         found.append((kind, message))
     return found
+
+
+def _error_text(error) -> str:
+    """What went wrong, said by the asset's own exception: Dagster's wrapper around it only
+    says in which step (`Error occurred while executing op …`)."""
+    if error is None:
+        return "unknown error"
+    while error.cause is not None and error.cls_name.startswith("Dagster"):
+        error = error.cause
+    return error.message.strip()
 
 
 def run_pipeline(

@@ -151,19 +151,38 @@ class Warehouse:
         with self._exclusive():
             for stale in self.paths.root.glob(f".{target.name}.*.tmp"):
                 stale.unlink()  # left by a publish that was killed: no publisher is running now
-            with self._open(needs="") as con:  # reads published tables only
-                con.execute(render_sql("publish_log"))
-                con.execute(
-                    "insert into publish_log values (?, ?)",
-                    [run_id, dt.datetime.now().replace(microsecond=0)],
-                )
-                folder = exports.write_version(con, self.paths, run_id)
-            shutil.copyfile(self.paths.build_db, temporary)
-            _drop_pipeline_state(temporary)
-            os.chmod(temporary, 0o444)  # analysts read; only the pipeline replaces
-            os.replace(temporary, target)
+            folder = None
+            try:
+                with self._open(needs="") as con:  # reads published tables only
+                    con.execute(render_sql("publish_log"))
+                    con.execute(
+                        "insert into publish_log values (?, ?)",
+                        [run_id, dt.datetime.now().replace(microsecond=0)],
+                    )
+                    folder = exports.write_version(con, self.paths, run_id)
+                shutil.copyfile(self.paths.build_db, temporary)
+                _drop_pipeline_state(temporary)
+                os.chmod(temporary, 0o444)  # analysts read; only the pipeline replaces
+                os.replace(temporary, target)
+            except BaseException:
+                # e.g. a full disk: the last publish stands as it was, and what this one
+                # wrote goes (a copy of the database would hold gigabytes of a full disk)
+                temporary.unlink(missing_ok=True)
+                if folder is not None:
+                    shutil.rmtree(folder, ignore_errors=True)
+                self._forget_publish(run_id)
+                raise
             exports.swap_link(self.paths.exports, folder)
         return target
+
+    def _forget_publish(self, run_id: str) -> None:
+        """A publish that failed is not logged as one (best effort: the caller raises the
+        error that made it fail, which says more than a second one would)."""
+        try:
+            with self._open(needs="") as con:
+                con.execute("delete from publish_log where run_id = ?", [run_id])
+        except duckdb.Error:
+            pass
 
 
 def _drop_pipeline_state(database: Path) -> None:

@@ -34,12 +34,17 @@ def write_version(con: duckdb.DuckDBPyConnection, paths: DataPaths, run_id: str)
     tables = con.sql(
         "select table_name from duckdb_tables() where schema_name = 'main' and not temporary"
     ).fetchall()
-    for (table,) in tables:
-        column = EXPORTED_BY_PERIOD.get(table)
-        if column is None:
-            con.execute(f"copy {table} to {sql_path(folder / f'{table}.parquet')} (format parquet)")
-        else:
-            _export_by_period(con, table, column, folder / table, previous)
+    try:
+        for (table,) in tables:
+            column = EXPORTED_BY_PERIOD.get(table)
+            if column is None:
+                target = sql_path(folder / f"{table}.parquet")
+                con.execute(f"copy {table} to {target} (format parquet)")
+            else:
+                _export_by_period(con, table, column, folder / table, previous)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)  # half an export is never linked
+        raise
     for written in folder.rglob("*"):
         if written.is_file():
             # read-only: a month's file is shared (hard-linked) with the next versions, so a

@@ -10,6 +10,7 @@ Rows read = rows loaded + rows quarantined + duplicate rows, for every file.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import multiprocessing
@@ -18,6 +19,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -489,13 +491,24 @@ def _clear_stale_temporaries(target: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def _write_atomic_parquet(frame: pl.LazyFrame, target: Path) -> None:
+@contextmanager
+def _replacing(target: Path) -> Iterator[Path]:
+    """A temporary beside `target` that replaces it once written; removed if writing fails
+    (a full disk), so a failed write leaves neither a half file nor litter."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    _clear_stale_temporaries(target)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    # lz4: half the time of zstd for files only the pipeline reads back
-    frame.sink_parquet(temporary, statistics=True, compression="lz4")
-    os.replace(temporary, target)
+    try:
+        yield temporary
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _write_atomic_parquet(frame: pl.LazyFrame, target: Path) -> None:
+    _clear_stale_temporaries(target)
+    with _replacing(target) as temporary:
+        # lz4: half the time of zstd for files only the pipeline reads back
+        frame.sink_parquet(temporary, statistics=True, compression="lz4")
 
 
 def _spill_folder(paths: DataPaths, source: str, period: str) -> Path:
@@ -509,10 +522,8 @@ def _spill_folder(paths: DataPaths, source: str, period: str) -> Path:
 
 
 def write_atomic_text(text: str, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, target)
+    with _replacing(target) as temporary:
+        temporary.write_text(text, encoding="utf-8")
 
 
 def _write_audit(files: list[FileOutcome], target: Path) -> None:
@@ -549,11 +560,42 @@ def ingest_partition(
         previous = _reusable(spec, period, mine, hashed, context, paths)
         if previous is not None:
             return previous
+    spill = _spill_folder(paths, spec.name, period)
+    staging, quarantine = paths.staging(spec.name, period), paths.quarantine(spec.name, period)
+    try:  # the spill goes whatever happens (a full disk half-way through a file included)
+        files, goods, quarantines, totals = _ingest_slots(
+            spec, mine, shas, context, spill, progress
+        )
+        _write_atomic_parquet(pl.concat(goods, how="vertical_relaxed"), staging)
+        _write_atomic_parquet(pl.concat(quarantines, how="vertical_relaxed"), quarantine)
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
+    _keep_first_load_times(files, paths.audit(spec.name, period))
+    stats = {d.path.relative_to(context.landing).as_posix(): hashed[d.path][1] for d in mine}
+    for record in files:
+        record.ingest_version = context.version
+        record.stat = stats[record.source_file]
+    _write_audit(files, paths.audit(spec.name, period))
+    sample = pl.read_parquet(quarantine, columns=["reason"], n_rows=5)["reason"].to_list()
+    loaded = [f for f in files if f.status == "loaded"]
+    return PartitionOutcome(
+        source=spec.name,
+        period=period,
+        files=files,
+        rows_loaded=sum(f.rows_loaded for f in loaded),
+        rows_quarantined=sum(f.rows_quarantined for f in loaded),
+        quarantine_sample=sample,
+        totals=pl.concat(totals, how="diagonal_relaxed") if totals else None,
+    )
+
+
+def _ingest_slots(spec, mine, shas, context, spill, progress):
+    """Each slot's newest readable delivery wins; the others are recorded as superseded.
+    Returns the file outcomes and the winners' staged rows, quarantined rows and totals."""
     files: list[FileOutcome] = []
     goods: list[pl.LazyFrame] = [spec.empty_staging().lazy()]
     quarantines: list[pl.LazyFrame] = [pl.DataFrame(schema=QUARANTINE_SCHEMA).lazy()]
     totals: list[pl.DataFrame] = []
-    spill = _spill_folder(paths, spec.name, period)
     for slot in sorted({d.slot for d in mine}):
         newest_first = sorted(
             (d for d in mine if d.slot == slot), key=lambda d: d.order, reverse=True
@@ -590,29 +632,7 @@ def ingest_partition(
             name = delivery.path.relative_to(context.landing).as_posix()
             if name not in read:
                 files.append(_superseded(spec, delivery, shas[delivery.path], context, winner))
-    _keep_first_load_times(files, paths.audit(spec.name, period))
-    stats = {d.path.relative_to(context.landing).as_posix(): hashed[d.path][1] for d in mine}
-    for record in files:
-        record.ingest_version = context.version
-        record.stat = stats[record.source_file]
-    staging, quarantine = paths.staging(spec.name, period), paths.quarantine(spec.name, period)
-    try:
-        _write_atomic_parquet(pl.concat(goods, how="vertical_relaxed"), staging)
-        _write_atomic_parquet(pl.concat(quarantines, how="vertical_relaxed"), quarantine)
-    finally:
-        shutil.rmtree(spill, ignore_errors=True)
-    _write_audit(files, paths.audit(spec.name, period))
-    sample = pl.read_parquet(quarantine, columns=["reason"], n_rows=5)["reason"].to_list()
-    loaded = [f for f in files if f.status == "loaded"]
-    return PartitionOutcome(
-        source=spec.name,
-        period=period,
-        files=files,
-        rows_loaded=sum(f.rows_loaded for f in loaded),
-        rows_quarantined=sum(f.rows_quarantined for f in loaded),
-        quarantine_sample=sample,
-        totals=pl.concat(totals, how="diagonal_relaxed") if totals else None,
-    )
+    return files, goods, quarantines, totals
 
 
 def _reusable(spec, period, mine, hashed, context, paths) -> PartitionOutcome | None:
@@ -698,10 +718,40 @@ def ingest_periods(
     size = sum(d.path.stat().st_size for d in mine if d.period in periods)
     if workers <= 1 or size < PARALLEL_FROM_BYTES:  # starting workers costs about a second
         for period in periods:
-            yield ingest_partition(spec, period, mine, context, paths, progress=progress)
+            with _storage_explained(spec, period, paths):
+                outcome = ingest_partition(spec, period, mine, context, paths, progress=progress)
+            yield outcome
         return
     # spawn, not fork: forking a process that runs polars' thread pool can deadlock
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         jobs = [pool.submit(ingest_partition, spec, p, mine, context, paths) for p in periods]
-        for job in jobs:
-            yield job.result()
+        for period, job in zip(periods, jobs, strict=True):
+            with _storage_explained(spec, period, paths):
+                outcome = job.result()
+            yield outcome
+
+
+class StorageFailed(RuntimeError):
+    """The machine, not a landed file, failed an ingest (a full disk, a folder not writable):
+    no file is recorded as rejected for it, and the period's earlier staged rows stand."""
+
+
+@contextmanager
+def _storage_explained(spec: SourceSpec, period: str, paths: DataPaths) -> Iterator[None]:
+    try:
+        yield
+    except OSError as error:
+        raise StorageFailed(
+            f"{spec.name} {period}: {describe_os_error(error, paths.root)}; nothing of this "
+            "period was staged (its earlier staged rows, if any, stand)"
+        ) from error
+
+
+def describe_os_error(error: OSError, folder: Path) -> str:
+    """The error as the OS says it, and for a full disk how much is free where it writes."""
+    text = str(error)
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        existing = next(p for p in (folder, *folder.parents) if p.exists())
+        free = shutil.disk_usage(existing).free
+        text += f" (writing under {folder}: {free / 2**20:,.1f} MiB free there now)"
+    return text
