@@ -169,16 +169,67 @@ def _best(runs: list[dict]) -> dict:
     }
 
 
+# The bench's folder at its fullest, measured with `danvan bench --rows 1000000` (f2334d7, df
+# sampled every 0.3 s): 883 MiB for the generated files and the full and incremental runs, and
+# 470 MiB more with `--one-file 1000000`. A quarter is added for what a machine may differ by.
+DISK_BYTES_PER_ROW = 1160
+ONE_FILE_DISK_BYTES_PER_ROW = 620
+
+
+class NotEnoughDisk(RuntimeError):
+    """Said before anything is generated, instead of a full disk half-way through."""
+
+
+def _bytes_under(*folders: Path) -> int:
+    return sum(f.stat().st_size for d in folders if d.exists() for f in d.rglob("*") if f.is_file())
+
+
+def check_disk(rows: int, out: Path, one_file: list[int]) -> None:
+    """Raise NotEnoughDisk if `out` lacks the room the bench will take (the files of an
+    earlier bench there are removed first, so they count as room)."""
+    need = rows * DISK_BYTES_PER_ROW + max(one_file, default=0) * ONE_FILE_DISK_BYTES_PER_ROW
+    existing = next(p for p in (out, *out.parents) if p.exists())
+    room = shutil.disk_usage(existing).free + _bytes_under(out / "landing", out / "data")
+    if room < need:
+        raise NotEnoughDisk(
+            f"a bench of {rows:,} dossier rows"
+            + (f" with one file of {max(one_file):,}" if one_file else "")
+            + f" needs about {need / 2**30:.1f} GiB under {out}; there is room for "
+            f"{room / 2**30:.1f} GiB. Free some space or ask for fewer --rows."
+        )
+
+
 def run_bench(
-    rows: int, out: Path, echo=print, repeat: int = 1, one_file: list[int] | None = None
+    rows: int,
+    out: Path,
+    echo=print,
+    repeat: int = 1,
+    one_file: list[int] | None = None,
+    keep_files: bool = False,
 ) -> dict:
     """Generate, then measure the floor (best of two), and `repeat` times: a full run on an
     empty data folder followed by an incremental run after one month is re-delivered; then
-    a run on one month's file of each size in `one_file`, if any."""
+    a run on one month's file of each size in `one_file`, if any. The generated files and the
+    runs' data folder are removed at the end (10M rows: 6.7 GB), unless `keep_files`."""
+    check_disk(rows, out, one_file or [])
     out.mkdir(parents=True, exist_ok=True)
     landing, data = out / "landing", out / "data"
     shutil.rmtree(landing, ignore_errors=True)
     shutil.rmtree(data, ignore_errors=True)
+    try:
+        result = _run_bench(rows, out, echo, repeat, one_file or [])
+    finally:
+        if not keep_files:  # a failed run's files go too: its error carries the run's output
+            for folder in (landing, data, *out.glob("one_file_*")):
+                shutil.rmtree(folder, ignore_errors=True)
+            (out / "floor.duckdb").unlink(missing_ok=True)
+    (out / "bench.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    (out / "bench.md").write_text(markdown(result), encoding="utf-8")
+    return result
+
+
+def _run_bench(rows: int, out: Path, echo, repeat: int, one_file: list[int]) -> dict:
+    landing, data = out / "landing", out / "data"
     scale = rows / ROWS_AT_SCALE_1
     started = time.perf_counter()
     report = generate(landing, scale=scale, plain=True)
@@ -205,7 +256,7 @@ def run_bench(
         )
         redelivered.unlink()  # the next full run reads the files the first one read
     full, incremental = _best(fulls), _best(incrementals)
-    one_file_results = one_file_runs(landing, out, one_file or [], env, echo)
+    one_file_results = one_file_runs(landing, out, one_file, env, echo)
     result = {
         "dossier_rows": report.dossier_rows,
         "scale": round(scale, 4),
@@ -224,8 +275,6 @@ def run_bench(
     }
     result["targets"] = targets(result)
     result["environment"] = environment()
-    (out / "bench.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
-    (out / "bench.md").write_text(markdown(result), encoding="utf-8")
     return result
 
 

@@ -110,9 +110,19 @@ def _at_least_one(text: str) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from pipelines.bench import markdown, run_bench
+    from pipelines.bench import NotEnoughDisk, markdown, run_bench
 
-    result = run_bench(args.rows, Path(args.out), repeat=args.repeat, one_file=args.one_file)
+    try:
+        result = run_bench(
+            args.rows,
+            Path(args.out),
+            repeat=args.repeat,
+            one_file=args.one_file,
+            keep_files=args.keep_files,
+        )
+    except NotEnoughDisk as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(markdown(result))
     print(f"report: {Path(args.out) / 'bench.json'}, {Path(args.out) / 'bench.md'}")
     return 0
@@ -202,6 +212,11 @@ def parser() -> argparse.ArgumentParser:
         default=[],
         metavar="ROWS",
         help="also run on one month's file of ROWS rows (national scale), for each ROWS",
+    )
+    bench.add_argument(
+        "--keep-files",
+        action="store_true",
+        help="keep the generated landing and the runs' data folder under --out",
     )
     bench.set_defaults(handler=_bench)
     return main

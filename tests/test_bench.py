@@ -2,10 +2,13 @@
 
 import json
 import os
+import shutil
+from pathlib import Path
 
 import polars as pl
 import pytest
 
+from pipelines import bench
 from pipelines.bench import (
     _one_month_file,
     environment,
@@ -23,7 +26,7 @@ MAX_RATIO_AT_200K = 90
 
 @pytest.mark.slow
 def test_benchmark_at_200k_rows(tmp_path):
-    result = run_bench(200_000, tmp_path, echo=lambda _: None, repeat=2)
+    result = run_bench(200_000, tmp_path, echo=lambda _: None, repeat=2, keep_files=True)
     assert result["dossier_rows"] >= 190_000
     assert result["pipeline_over_floor"] <= MAX_RATIO_AT_200K, result
     assert result["incremental_over_full"] < 1.0, result  # unchanged months are not re-read
@@ -31,6 +34,7 @@ def test_benchmark_at_200k_rows(tmp_path):
     for measured in (result["pipeline"], result["incremental"]):
         assert len(measured["runs"]) == 2 and measured["seconds"] == min(measured["runs"])
     # each repetition's re-delivery is removed: the next full run reads the same files
+    assert len(list((tmp_path / "landing/dossiers").glob("ho_so_2024-06__*.csv"))) == 1
     assert not list((tmp_path / "landing/dossiers").glob("ho_so_2024-06__20250301000000.csv"))
     saved = json.loads((tmp_path / "bench.json").read_text())
     assert saved["pipeline_over_floor"] == result["pipeline_over_floor"]
@@ -46,6 +50,48 @@ def test_benchmark_at_200k_rows(tmp_path):
         assert measured["checks"]["fact_dossier"] <= steps["fact_dossier"]
         assert sum(steps.values()) <= measured["in_process"] <= measured["seconds"]
     assert "Where the time goes" in (tmp_path / "bench.md").read_text()
+
+
+def _canned_measure(command, env, steps=False):
+    """A measured run without running it: for what the bench does around its runs (a
+    `danvan run` leaves its data folder)."""
+    if "--data-dir" in command:
+        Path(command[command.index("--data-dir") + 1]).mkdir(parents=True, exist_ok=True)
+    measured = {"seconds": 2.0, "peak_rss_mib": 100}
+    steps_of_a_run = {"steps": {"dossiers": 1.0}, "checks": {}, "in_process": 1.5}
+    return {**measured, **steps_of_a_run} if steps else measured
+
+
+def test_the_bench_removes_the_files_it_generated_unless_kept(tmp_path, monkeypatch):
+    monkeypatch.setattr(bench, "_measure", _canned_measure)
+    kept, removed = tmp_path / "kept", tmp_path / "removed"
+    run_bench(20_000, kept, echo=lambda _: None, one_file=[5_000], keep_files=True)
+    run_bench(20_000, removed, echo=lambda _: None, one_file=[5_000])
+    assert {p.name for p in kept.iterdir()} == {"landing", "data", "bench.json", "bench.md"}
+    assert {p.name for p in removed.iterdir()} == {"bench.json", "bench.md"}
+    assert json.loads((removed / "bench.json").read_text())["one_file"][0]["rows"] == 5_000
+
+
+def test_the_bench_says_it_lacks_room_before_it_generates_anything(tmp_path, monkeypatch, capsys):
+    from pipelines.cli import main
+
+    full = shutil.disk_usage(tmp_path)._replace(free=300 * 2**20)
+    monkeypatch.setattr(bench.shutil, "disk_usage", lambda _: full)
+    out = tmp_path / "bench"
+    code = main(["bench", "--rows", "10000000", "--one-file", "6000000", "--out", str(out)])
+    assert code == 2 and not out.exists()
+    error = capsys.readouterr().err
+    assert (
+        "a bench of 10,000,000 dossier rows with one file of 6,000,000 needs about 14.3 GiB"
+        in error
+    )
+    assert f"under {out}; there is room for 0.3 GiB" in error
+    # the files of an earlier bench there are removed before generating: they count as room
+    (out / "landing").mkdir(parents=True)
+    (out / "landing/old.csv").write_bytes(b"x" * 2**20)
+    bench.check_disk(200_000, out, [])  # 0.2 GiB needed, 0.3 + 1 MiB of room
+    with pytest.raises(bench.NotEnoughDisk, match="room for 0.3 GiB"):
+        bench.check_disk(300_000, out, [])
 
 
 def _result(full: float, incremental: float, peak_mib: int) -> dict:
