@@ -166,6 +166,14 @@ def test_backfill_of_a_partition_range_from_the_command_line(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     staged = sorted(p.name for p in (data / "staging/dossiers").glob("*.parquet"))
     assert staged == ["2024-01.parquet", "2024-02.parquet", "2024-03.parquet"]
+    # its steps ran in the run's process, not each in a process of its own (see the next test)
+    assert "STEP_SUCCESS" in done.stderr and "STEP_WORKER_START" not in done.stderr
+
+
+def test_runs_launched_by_dagster_run_their_steps_in_the_run_process():
+    # as `danvan run` does: a process per step loaded the definitions again (≈ 3.5 s a step)
+    assert defs.resolve_job_def("refresh_warehouse").executor_def.name == "in_process"
+    assert defs.resolve_implicit_global_asset_job_def().executor_def.name == "in_process"
 
 
 def test_two_runs_at_once_both_succeed(tmp_path):
