@@ -22,7 +22,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         sensors=[landing_sensor],
         # a run's steps in the run's own process, as `danvan run` does: a process per step
         # starts Python and loads these definitions again, ≈ 3.5 s a step on 2 cores (the
-        # nightly refresh of the demo with nothing new: 87 s → 5 s), and the steps that
+        # nightly refresh of the demo with nothing new: 87 s → 4–5 s), and the steps that
         # write build.duckdb run one at a time anyway (pool `build_duckdb`)
         executor=dg.in_process_executor,
         resources={
