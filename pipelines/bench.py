@@ -20,9 +20,8 @@ from pathlib import Path
 import polars as pl
 import psutil
 
-from pipelines.generate import generate
-
-ROWS_AT_SCALE_1 = 532_834  # dossier rows of the calibrated demo
+from pipelines.disk import files_size, require_room
+from pipelines.generate import ROWS_AT_SCALE_1, generate
 
 
 def _measure(command: list[str], env: dict[str, str], steps: bool = False) -> dict:
@@ -176,27 +175,15 @@ DISK_BYTES_PER_ROW = 1160
 ONE_FILE_DISK_BYTES_PER_ROW = 620
 
 
-class NotEnoughDisk(RuntimeError):
-    """Said before anything is generated, instead of a full disk half-way through."""
-
-
-def _bytes_under(*folders: Path) -> int:
-    return sum(f.stat().st_size for d in folders if d.exists() for f in d.rglob("*") if f.is_file())
-
-
 def check_disk(rows: int, out: Path, one_file: list[int]) -> None:
-    """Raise NotEnoughDisk if `out` lacks the room the bench will take (the files of an
-    earlier bench there are removed first, so they count as room)."""
+    """NotEnoughDisk if `out` lacks the room the bench will take (the files of an earlier
+    bench there are removed first, so they count as room)."""
     need = rows * DISK_BYTES_PER_ROW + max(one_file, default=0) * ONE_FILE_DISK_BYTES_PER_ROW
-    existing = next(p for p in (out, *out.parents) if p.exists())
-    room = shutil.disk_usage(existing).free + _bytes_under(out / "landing", out / "data")
-    if room < need:
-        raise NotEnoughDisk(
-            f"a bench of {rows:,} dossier rows"
-            + (f" with one file of {max(one_file):,}" if one_file else "")
-            + f" needs about {need / 2**30:.1f} GiB under {out}; there is room for "
-            f"{room / 2**30:.1f} GiB. Free some space or ask for fewer --rows."
-        )
+    what = f"a bench of {rows:,} dossier rows" + (
+        f" with one file of {max(one_file):,}" if one_file else ""
+    )
+    reclaimed = files_size(out / "landing", out / "data")
+    require_room(out, need, what, "Free some space or ask for fewer --rows.", reclaimed)
 
 
 def run_bench(

@@ -12,8 +12,16 @@ from pipelines.settings import MissingKeyError, Settings, pii_key
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from pipelines.generate import generate
+    from pipelines.disk import NotEnoughDisk, require_room
+    from pipelines.generate import LANDING_BYTES_PER_ROW, ROWS_AT_SCALE_1, generate
 
+    need = round(args.scale * ROWS_AT_SCALE_1 * LANDING_BYTES_PER_ROW)
+    try:
+        what = f"generating at scale {args.scale:g}"
+        require_room(Path(args.out), need, what, "Free some space or ask for a smaller --scale.")
+    except NotEnoughDisk as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     report = generate(Path(args.out), year=args.year, seed=args.seed, scale=args.scale, echo=print)
     print(f"wrote {report.files} files, {report.dossier_rows:,} dossier rows into {args.out}")
     return 0
@@ -110,7 +118,8 @@ def _at_least_one(text: str) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from pipelines.bench import NotEnoughDisk, markdown, run_bench
+    from pipelines.bench import markdown, run_bench
+    from pipelines.disk import NotEnoughDisk
 
     try:
         result = run_bench(

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines import bench
+from pipelines import bench, disk
 from pipelines.bench import (
     _one_month_file,
     environment,
@@ -76,7 +76,7 @@ def test_the_bench_says_it_lacks_room_before_it_generates_anything(tmp_path, mon
     from pipelines.cli import main
 
     full = shutil.disk_usage(tmp_path)._replace(free=300 * 2**20)
-    monkeypatch.setattr(bench.shutil, "disk_usage", lambda _: full)
+    monkeypatch.setattr(disk.shutil, "disk_usage", lambda _: full)
     out = tmp_path / "bench"
     code = main(["bench", "--rows", "10000000", "--one-file", "6000000", "--out", str(out)])
     assert code == 2 and not out.exists()
@@ -90,7 +90,7 @@ def test_the_bench_says_it_lacks_room_before_it_generates_anything(tmp_path, mon
     (out / "landing").mkdir(parents=True)
     (out / "landing/old.csv").write_bytes(b"x" * 2**20)
     bench.check_disk(200_000, out, [])  # 0.2 GiB needed, 0.3 + 1 MiB of room
-    with pytest.raises(bench.NotEnoughDisk, match="room for 0.3 GiB"):
+    with pytest.raises(disk.NotEnoughDisk, match="room for 0.3 GiB"):
         bench.check_disk(300_000, out, [])
 
 

@@ -1,11 +1,12 @@
 """The `danvan` command's wiring: `demo` hands `run` and `scorecard` the arguments their own
-parsers give (a hand-built set would miss a new option)."""
+parsers give (a hand-built set would miss a new option); `generate` checks its room first."""
 
+import shutil
 import subprocess
 import sys
 from importlib.metadata import entry_points
 
-from pipelines import cli
+from pipelines import cli, disk
 
 
 def test_demo_runs_and_shows_the_scorecard_with_their_own_defaults(tmp_path, monkeypatch):
@@ -39,3 +40,15 @@ def test_the_installed_command_exits_with_mains_code_without_the_last_collection
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert (done.returncode, done.stdout.strip()) == (3, "True"), done.stderr
+
+
+def test_generate_says_it_lacks_room_before_it_writes(tmp_path, monkeypatch, capsys):
+    full = shutil.disk_usage(tmp_path)._replace(free=100 * 2**20)
+    monkeypatch.setattr(disk.shutil, "disk_usage", lambda _: full)
+    out = tmp_path / "landing"
+    assert cli.main(["generate", "--out", str(out), "--scale", "20"]) == 2
+    assert not out.exists()
+    error = capsys.readouterr().err
+    assert f"generating at scale 20 needs about 3.5 GiB under {out}; there is room for 0.1" in error
+    assert cli.main(["generate", "--out", str(out), "--scale", "0.2"]) == 0  # 36 MB: it fits
+    assert len(list(out.rglob("*.csv"))) > 10
