@@ -117,6 +117,8 @@ def _run(settings: Settings, echo: Callable[[str], None], rebuild: bool) -> RunS
     deliveries, unmatched = discover(settings.landing_dir, SOURCES.values())
     for item in unmatched:
         echo(f"  ! {item.path.name}: {item.reason} (recorded in load_audit as rejected)")
+    if not deliveries and not unmatched:  # a landing folder not mounted looks like this too
+        echo(f"  ! no files in {settings.landing_dir}: the tables hold what earlier runs staged")
     blocking = False
     for number, spec in enumerate(SOURCES.values(), start=1):
         periods = sorted({d.period for d in deliveries if d.source == spec.name})

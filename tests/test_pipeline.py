@@ -263,3 +263,16 @@ def test_the_welfare_totals_check_warns_naming_file_and_both_sums(tmp_path):
     assert check.passed is False and check.severity == dg.AssetCheckSeverity.WARN
     message = check.metadata["mismatches"].value["welfare/an_sinh_HND_2024-Q1.csv"]
     assert "says 41,000,000, the data rows sum to 40,000,000" in message
+
+
+def test_run_says_when_the_landing_folder_is_empty(tmp_path):
+    settings = Settings.from_env(tmp_path / "landing", tmp_path / "data")
+    settings.landing_dir.mkdir()
+    lines: list[str] = []
+    run_pipeline(settings, echo=lines.append)
+    said = f"  ! no files in {settings.landing_dir}: the tables hold what earlier runs staged"
+    assert said in lines
+    write_csv(settings.landing_dir / "dossiers/ho_so_2024-01.csv", [dossier()])
+    lines.clear()
+    assert run_pipeline(settings, echo=lines.append).published
+    assert not any("no files in" in line for line in lines)
