@@ -113,7 +113,7 @@ def _redeliver_one_month(landing: Path) -> Path:
     return target
 
 
-def _run_command(landing: Path, data: Path) -> list[str]:
+def run_command(landing: Path, data: Path) -> list[str]:
     """`danvan run` of this interpreter's environment, the same code path as a user's run."""
     danvan = str(Path(sys.executable).parent / "danvan")
     return [danvan, "run", "--landing", str(landing), "--data-dir", str(data)]
@@ -149,7 +149,7 @@ def one_file_runs(landing: Path, out: Path, sizes: list[int], env: dict, echo=pr
         one, data = out / f"one_file_{rows}", out / f"one_file_{rows}_data"
         path = _one_month_file(landing, one, rows)
         shutil.rmtree(data, ignore_errors=True)
-        measured = _measure(_run_command(one, data), env, steps=True)
+        measured = _measure(run_command(one, data), env, steps=True)
         results.append({"rows": rows, "file_mib": round(path.stat().st_size / 2**20), **measured})
         echo(f"one file of {rows:,} rows: {measured['seconds']} s, {measured['peak_rss_mib']} MiB")
         shutil.rmtree(one)
@@ -229,7 +229,7 @@ def _run_bench(rows: int, out: Path, echo, repeat: int, one_file: list[int]) -> 
     # the pipeline's tables live in a database file: the same load into a file, for comparison
     floor_file = _floor(csvs, str(out / "floor.duckdb"), env)
     echo(f"floor into a database file: {floor_file['seconds']} s")
-    command = _run_command(landing, data)
+    command = run_command(landing, data)
     fulls, incrementals = [], []
     for attempt in range(1, repeat + 1):
         shutil.rmtree(data, ignore_errors=True)

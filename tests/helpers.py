@@ -10,6 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.bench import run_command
 from schemas.dossiers import SPEC as DOSSIERS
 from schemas.landing import discover
 from schemas.registry import SOURCES
@@ -23,11 +24,6 @@ TEST_KEY = b"test-key"
 def bin_path(name: str) -> str:
     """A console script of the virtualenv the tests run in."""
     return str(Path(sys.executable).parent / name)
-
-
-def run_command(landing: Path, data: Path) -> list[str]:
-    """`danvan run` on a landing and a data folder, as a subprocess argument list."""
-    return [bin_path("danvan"), "run", "--landing", str(landing), "--data-dir", str(data)]
 
 
 def run_danvan(landing: Path, data: Path, env: dict | None = None, timeout: int = 300):
