@@ -175,6 +175,11 @@ class SourceSpec:
         return tuple(c for c in self.columns if c.kind not in ("pii_drop", "ignore"))
 
     @property
+    def hashed_columns(self) -> list[str]:
+        """ID-number columns: kept only as HMAC-SHA256 with the PII key."""
+        return [c.name for c in self.columns if c.kind == "pii_hash"]
+
+    @property
     def required_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.required)
 

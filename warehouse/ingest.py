@@ -349,8 +349,7 @@ class _FileIngest:
 
     def _staged(self, good: pl.DataFrame) -> pl.DataFrame:
         spec, delivery = self.spec, self.delivery
-        hashed = [c.name for c in spec.columns if c.kind == "pii_hash"]
-        good = hmac_columns(good, hashed, self.context.pii_key)
+        good = hmac_columns(good, spec.hashed_columns, self.context.pii_key)
         from_name = dict(delivery.groups)
         return good.with_columns(
             *(
@@ -409,9 +408,8 @@ def _cleaned(spec: SourceSpec, raw: pl.DataFrame) -> pl.DataFrame:
 
 def _masked_raw(spec: SourceSpec, cleaned: pl.DataFrame, key: bytes) -> pl.DataFrame:
     """Cell texts as JSON for the quarantine: names and phones left out, ID numbers hashed."""
-    hashed = [c.name for c in spec.columns if c.kind == "pii_hash"]
     kept = [c.name for c in spec.kept_columns]
-    cleaned = hmac_columns(cleaned.select(ROW, *kept), hashed, key)
+    cleaned = hmac_columns(cleaned.select(ROW, *kept), spec.hashed_columns, key)
     return cleaned.select(ROW, pl.struct(kept).struct.json_encode().alias("raw"))
 
 
