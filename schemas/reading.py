@@ -14,6 +14,7 @@ import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -178,17 +179,25 @@ def _csv_batches(source: Path, delimiter: str, header_line: int, chunk_rows: int
 def _read_csv(path: Path, spec: SourceSpec, chunk_rows: int | None, scratch: Path | None):
     """(header, cells, row number of the first cell row, encoding, batch full) per batch."""
     encoding, head = _sniff_encoding(path)
-    if encoding == "utf-8":
+    with _as_utf8_file(path, encoding, head, scratch) as (source, head):
         header_line, delimiter, _ = _find_csv_header(path, spec, head)
-        yield from _csv_grids(path, path, encoding, delimiter, header_line, chunk_rows)
+        yield from _csv_grids(path, source, encoding, delimiter, header_line, chunk_rows)
+
+
+@contextmanager
+def _as_utf8_file(
+    path: Path, encoding: str, head: str, scratch: Path | None
+) -> Iterator[tuple[Path, str]]:
+    """(the file to read as UTF-8, its first part): the file itself, or a UTF-8 copy under
+    `scratch` while it is read."""
+    if encoding == "utf-8":
+        yield path, head
         return
     if scratch is not None:
         scratch.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="read-", dir=scratch) as folder:
         source = Path(folder) / "utf8.csv"
-        head = _as_utf8(path, encoding, source)
-        header_line, delimiter, _ = _find_csv_header(path, spec, head)
-        yield from _csv_grids(path, source, encoding, delimiter, header_line, chunk_rows)
+        yield source, _as_utf8(path, encoding, source)
 
 
 def _csv_grids(path, source, encoding, delimiter, header_line, chunk_rows):
