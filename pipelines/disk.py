@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
+
+from warehouse.paths import free_bytes
 
 
 class NotEnoughDisk(RuntimeError):
@@ -18,8 +19,7 @@ def files_size(*folders: Path) -> int:
 def require_room(folder: Path, need: int, what: str, hint: str, reclaimed: int = 0) -> None:
     """Raise NotEnoughDisk if the disk of `folder` (or of its nearest existing parent) has
     less than `need` bytes free, counting `reclaimed` bytes the caller removes first."""
-    existing = next(p for p in (folder, *folder.parents) if p.exists())
-    room = shutil.disk_usage(existing).free + reclaimed
+    room = free_bytes(folder) + reclaimed
     if room < need:
         raise NotEnoughDisk(
             f"{what} needs about {need / 2**30:.1f} GiB under {folder}; there is room for "

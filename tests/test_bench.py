@@ -2,7 +2,6 @@
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import polars as pl
@@ -75,8 +74,7 @@ def test_the_bench_removes_the_files_it_generated_unless_kept(tmp_path, monkeypa
 def test_the_bench_says_it_lacks_room_before_it_generates_anything(tmp_path, monkeypatch, capsys):
     from pipelines.cli import main
 
-    full = shutil.disk_usage(tmp_path)._replace(free=300 * 2**20)
-    monkeypatch.setattr(disk.shutil, "disk_usage", lambda _: full)
+    monkeypatch.setattr(disk, "free_bytes", lambda _: 300 * 2**20)
     out = tmp_path / "bench"
     code = main(["bench", "--rows", "10000000", "--one-file", "6000000", "--out", str(out)])
     assert code == 2 and not out.exists()

@@ -1,7 +1,6 @@
 """The `danvan` command's wiring: `demo` hands `run` and `scorecard` the arguments their own
 parsers give (a hand-built set would miss a new option); `generate` checks its room first."""
 
-import shutil
 import subprocess
 import sys
 from importlib.metadata import entry_points
@@ -43,8 +42,7 @@ def test_the_installed_command_exits_with_mains_code_without_the_last_collection
 
 
 def test_generate_says_it_lacks_room_before_it_writes(tmp_path, monkeypatch, capsys):
-    full = shutil.disk_usage(tmp_path)._replace(free=100 * 2**20)
-    monkeypatch.setattr(disk.shutil, "disk_usage", lambda _: full)
+    monkeypatch.setattr(disk, "free_bytes", lambda _: 100 * 2**20)
     out = tmp_path / "landing"
     assert cli.main(["generate", "--out", str(out), "--scale", "20"]) == 2
     assert not out.exists()

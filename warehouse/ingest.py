@@ -31,7 +31,7 @@ from schemas.spec import SourceSpec
 from schemas.text import clean_text_frame
 from schemas.units import district_lookup
 from warehouse import reference
-from warehouse.paths import DataPaths
+from warehouse.paths import DataPaths, free_bytes
 from warehouse.pii import hmac_columns
 from warehouse.rules import (
     column_sums,
@@ -749,7 +749,5 @@ def describe_os_error(error: OSError, folder: Path) -> str:
     """The error as the OS says it, and for a full disk how much is free where it writes."""
     text = str(error)
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        existing = next(p for p in (folder, *folder.parents) if p.exists())
-        free = shutil.disk_usage(existing).free
-        text += f" (writing under {folder}: {free / 2**20:,.1f} MiB free there now)"
+        text += f" (writing under {folder}: {free_bytes(folder) / 2**20:,.1f} MiB free there now)"
     return text

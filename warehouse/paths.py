@@ -1,7 +1,14 @@
 """Every path under the data directory, derived from the one DANVAN_DATA_DIR setting."""
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
+
+
+def free_bytes(folder: Path) -> int:
+    """Free bytes on the disk of `folder`, or of its nearest existing parent (not made yet)."""
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    return shutil.disk_usage(existing).free
 
 
 @dataclass(frozen=True)
