@@ -25,18 +25,23 @@ FULL = OSError(errno.ENOSPC, "No space left on device")
 
 @pytest.fixture
 def disk_full_after(monkeypatch):
-    """disk_full_after(n): the Parquet writes after the first n write a few bytes of their
-    file, then fail as a full disk does."""
+    """disk_full_after(n): the Parquet writes and the text written to temporary files after
+    the first n write a few bytes of their file, then fail as a full disk does."""
 
     def arm(writes_that_fit: int) -> None:
         count = {"writes": 0}
-        for cls, name in ((pl.DataFrame, "write_parquet"), (pl.LazyFrame, "sink_parquet")):
+        writers = [(pl.DataFrame, "write_parquet"), (pl.LazyFrame, "sink_parquet")]
+        writers.append((Path, "write_text"))
+        for cls, name in writers:
             real = getattr(cls, name)
 
             def write(self, path, *args, _real=real, **kwargs):
+                target = self if isinstance(self, Path) else Path(path)
+                if isinstance(self, Path) and not target.name.endswith(".tmp"):
+                    return _real(self, path, *args, **kwargs)
                 count["writes"] += 1
                 if count["writes"] > writes_that_fit:
-                    Path(path).write_bytes(b"PAR1")
+                    target.write_bytes(b"PAR1")
                     raise FULL
                 return _real(self, path, *args, **kwargs)
 
@@ -83,19 +88,24 @@ def test_a_full_disk_while_a_file_is_read_in_chunks_is_named_and_leaves_no_spill
     assert not paths.staging("dossiers", "2024-01").exists()
 
 
-def test_a_full_disk_while_staging_keeps_the_earlier_staged_rows(tmp_path, disk_full_after):
+@pytest.mark.parametrize(
+    "writes_that_fit", [0, 1, 2], ids=["staging fails", "quarantine fails", "audit fails"]
+)
+def test_a_full_disk_while_staging_keeps_the_period_as_it_was(
+    tmp_path, disk_full_after, writes_that_fit
+):
     landing, data = tmp_path / "landing", tmp_path / "data"
     _month(landing, 3)
     _ingest(landing, data)
     paths = DataPaths(data)
-    before = {p: p.read_bytes() for p in (paths.staging("dossiers", "2024-01"),)}
-    audit = paths.audit("dossiers", "2024-01").read_text()
+    written = [p("dossiers", "2024-01") for p in (paths.staging, paths.quarantine, paths.audit)]
+    before = {p: p.read_bytes() for p in written}
     _month(landing, 5)  # a re-delivery with more rows
-    disk_full_after(0)
+    disk_full_after(writes_that_fit)
     with pytest.raises(StorageFailed, match="No space left on device"):
         _ingest(landing, data)
-    assert {p: p.read_bytes() for p in before} == before
-    assert paths.audit("dossiers", "2024-01").read_text() == audit
+    # staging, quarantine and audit stay together: none is replaced unless all were written
+    assert {p: p.read_bytes() for p in written} == before
     assert _litter(data) == []
 
 

@@ -494,6 +494,7 @@ def _replacing(target: Path) -> Iterator[Path]:
     """A temporary beside `target` that replaces it once written; removed if writing fails
     (a full disk), so a failed write leaves neither a half file nor litter."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    _clear_stale_temporaries(target)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         yield temporary
@@ -502,11 +503,11 @@ def _replacing(target: Path) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
-def _write_atomic_parquet(frame: pl.LazyFrame, target: Path) -> None:
-    _clear_stale_temporaries(target)
-    with _replacing(target) as temporary:
-        # lz4: half the time of zstd for files only the pipeline reads back
-        frame.sink_parquet(temporary, statistics=True, compression="lz4")
+def _sink(frames: list[pl.LazyFrame], temporary: Path) -> None:
+    # lz4: half the time of zstd for files only the pipeline reads back
+    pl.concat(frames, how="vertical_relaxed").sink_parquet(
+        temporary, statistics=True, compression="lz4"
+    )
 
 
 def _spill_folder(paths: DataPaths, source: str, period: str) -> Path:
@@ -524,8 +525,8 @@ def write_atomic_text(text: str, target: Path) -> None:
         temporary.write_text(text, encoding="utf-8")
 
 
-def _write_audit(files: list[FileOutcome], target: Path) -> None:
-    write_atomic_text(json.dumps([asdict(f) for f in files], ensure_ascii=False, indent=1), target)
+def _audit_text(files: list[FileOutcome]) -> str:
+    return json.dumps([asdict(f) for f in files], ensure_ascii=False, indent=1)
 
 
 QUARANTINE_SCHEMA = {
@@ -560,20 +561,24 @@ def ingest_partition(
             return previous
     spill = _spill_folder(paths, spec.name, period)
     staging, quarantine = paths.staging(spec.name, period), paths.quarantine(spec.name, period)
+    audit = paths.audit(spec.name, period)
     try:  # the spill goes whatever happens (a full disk half-way through a file included)
         files, goods, quarantines, totals = _ingest_slots(
             spec, mine, shas, context, spill, progress
         )
-        _write_atomic_parquet(pl.concat(goods, how="vertical_relaxed"), staging)
-        _write_atomic_parquet(pl.concat(quarantines, how="vertical_relaxed"), quarantine)
+        _keep_first_load_times(files, audit)
+        stats = {d.path.relative_to(context.landing).as_posix(): hashed[d.path][1] for d in mine}
+        for record in files:
+            record.ingest_version = context.version
+            record.stat = stats[record.source_file]
+        # all three written before any replaces its file: a write that fails (a full disk)
+        # leaves the period's staging, quarantine and audit together as they were
+        with _replacing(staging) as rows, _replacing(quarantine) as held, _replacing(audit) as log:
+            _sink(goods, rows)
+            _sink(quarantines, held)
+            log.write_text(_audit_text(files), encoding="utf-8")
     finally:
         shutil.rmtree(spill, ignore_errors=True)
-    _keep_first_load_times(files, paths.audit(spec.name, period))
-    stats = {d.path.relative_to(context.landing).as_posix(): hashed[d.path][1] for d in mine}
-    for record in files:
-        record.ingest_version = context.version
-        record.stat = stats[record.source_file]
-    _write_audit(files, paths.audit(spec.name, period))
     sample = pl.read_parquet(quarantine, columns=["reason"], n_rows=5)["reason"].to_list()
     loaded = [f for f in files if f.status == "loaded"]
     return PartitionOutcome(
@@ -652,7 +657,7 @@ def _reusable(spec, period, mine, hashed, context, paths) -> PartitionOutcome | 
         # every later run would read and hash these files again
         for record in files:
             record.stat = stats[record.source_file]
-        _write_audit(files, audit)
+        write_atomic_text(_audit_text(files), audit)
     held = pl.read_parquet(quarantine, columns=["reason"])
     return PartitionOutcome(
         source=spec.name,
