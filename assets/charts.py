@@ -39,8 +39,8 @@ def index_chart(con) -> dict:
     if not found:
         return {}
     period, *scores, total, rating = found[0]
-    # imported here, not with the module: a step process of a UI run loads every asset module
-    # and would pay 0.4 s for matplotlib; a Figure without pyplot needs no backend
+    # imported here, not with the module: every process that loads the definitions (the
+    # webserver, the daemon, each run) would pay for matplotlib; a Figure needs no backend
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(6, 2.6), dpi=90)

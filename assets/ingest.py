@@ -7,10 +7,10 @@ import dagster as dg
 import polars as pl
 
 from assets.metadata import column_schema, preview
+from assets.names import staging_key
 from assets.partitions import partitions_for
 from assets.progress import report
-from pipelines.resources import DanvanResource
-from pipelines.settings import MissingKeyError, pii_key
+from assets.resources import DanvanResource
 from schemas.registry import SOURCES
 from schemas.spec import SourceSpec
 from warehouse.ingest import (
@@ -19,6 +19,7 @@ from warehouse.ingest import (
     check_ingest_settings,
     ingest_periods,
 )
+from warehouse.settings import MissingKeyError, pii_key
 
 # single-run backfills are what the ingest relies on; the notice repeated on every run is noise
 warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=dg.BetaWarning)
@@ -26,10 +27,8 @@ warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", categor
 
 def check_names(source: str) -> dict[str, str]:
     return {
-        "readable": f"staging_{source}_readable",
-        "conservation": f"staging_{source}_conservation",
-        "quarantine_rate": f"staging_{source}_quarantine_rate",
-        "totals": f"staging_{source}_totals_reconciled",
+        rule: f"{staging_key(source)}_{rule}"
+        for rule in ("readable", "conservation", "quarantine_rate", "totals_reconciled")
     }
 
 
@@ -57,7 +56,7 @@ def _check_specs(spec: SourceSpec, key: str) -> list[dg.AssetCheckSpec]:
     if spec.totals_columns:
         checks.append(
             dg.AssetCheckSpec(
-                names["totals"],
+                names["totals_reconciled"],
                 asset=key,
                 description="Each file's 'Tổng cộng' row equals the sum of its data rows.",
             )
@@ -80,7 +79,7 @@ def _files_table(files: list) -> dg.MarkdownMetadataValue:
 
 def _conservation(resource: DanvanResource, spec: SourceSpec, outcome: PartitionOutcome):
     """Re-count what was written: staged + quarantined rows per file against rows read."""
-    # the one column it needs: reading whole staging files cost a second a run at 10M rows
+    # the one column it needs, not whole staging files
     staged = pl.read_parquet(
         resource.paths.staging(spec.name, outcome.period), columns=["source_file"]
     )
@@ -143,7 +142,7 @@ def _check_results(spec, danvan, outcomes, files, rejected, broken):
     if spec.totals_columns:
         mismatched = [f for f in files if f.totals_reconciled is False]
         yield dg.AssetCheckResult(
-            check_name=names["totals"],
+            check_name=names["totals_reconciled"],
             passed=not mismatched,
             severity=dg.AssetCheckSeverity.WARN,
             metadata={
@@ -156,7 +155,7 @@ def _check_results(spec, danvan, outcomes, files, rejected, broken):
 
 
 def make_staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
-    key = f"staging_{spec.name}"
+    key = staging_key(spec.name)
 
     @dg.asset(
         name=key,

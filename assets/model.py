@@ -9,10 +9,12 @@ import dagster as dg
 
 from assets.charts import extra_metadata
 from assets.metadata import column_schema, preview
+from assets.names import upstream_keys
 from assets.progress import report
-from pipelines.resources import DanvanResource
+from assets.resources import DanvanResource
+from warehouse.build import table_sql
 from warehouse.checks import checks_for
-from warehouse.tables import TABLES, Table
+from warehouse.tables import TABLE_NAMES, TABLES, Table
 
 BUILD_POOL = "build_duckdb"
 # the nightly refresh publishes every day: a table older than that is stale in the UI
@@ -60,7 +62,7 @@ def make_table_asset(table: Table) -> dg.AssetsDefinition:
         description=table.description,
         group_name=table.group,
         kinds={"duckdb", "sql"},
-        deps=list(table.deps),
+        deps=upstream_keys(table.reads, TABLE_NAMES),
         pool=BUILD_POOL,
         freshness_policy=PUBLISHED_FRESHNESS,
         check_specs=[
@@ -73,7 +75,7 @@ def make_table_asset(table: Table) -> dg.AssetsDefinition:
     def build(context: dg.AssetExecutionContext, danvan: DanvanResource):
         warehouse = danvan.warehouse
         started = time.perf_counter()
-        with warehouse.connect(needs=warehouse.sql_of(table.name)) as con:
+        with warehouse.connect(needs=table_sql(table.name)) as con:
             done = warehouse.run(con, table.name)
             metadata = table_metadata(con, table.name)
             checking = time.perf_counter()

@@ -8,7 +8,7 @@ import duckdb
 
 from assets.model import BUILD_POOL, PUBLISHED_FRESHNESS
 from assets.progress import report
-from pipelines.resources import DanvanResource
+from assets.resources import DanvanResource
 from warehouse.tables import TABLE_NAMES
 
 
@@ -66,7 +66,7 @@ def reporting_db(context: dg.AssetExecutionContext, danvan: DanvanResource) -> d
 def yearly_report(
     context: dg.AssetExecutionContext, danvan: DanvanResource
 ) -> dg.MaterializeResult:
-    from pipelines.report import write
+    from warehouse.report import write
 
     started = time.perf_counter()
     con = duckdb.connect(str(danvan.paths.reporting_db), read_only=True)

@@ -8,7 +8,7 @@ import dagster as dg
 import duckdb
 
 from assets.progress import report
-from pipelines.resources import DanvanResource
+from assets.resources import DanvanResource
 from warehouse.expectations import SUITES, validate_published, write_report
 from warehouse.exports import published_fingerprints
 

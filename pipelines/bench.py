@@ -168,9 +168,8 @@ def _best(runs: list[dict]) -> dict:
     }
 
 
-# The bench's folder at its fullest, measured with `danvan bench --rows 1000000` (f2334d7, df
-# sampled every 0.3 s): 883 MiB for the generated files and the full and incremental runs, and
-# 470 MiB more with `--one-file 1000000`. A quarter is added for what a machine may differ by.
+# The bench's folder at its fullest per dossier row (`danvan bench --rows 1000000`, df sampled
+# every 0.3 s), with a quarter added for what a machine may differ by.
 DISK_BYTES_PER_ROW = 1160
 ONE_FILE_DISK_BYTES_PER_ROW = 620
 

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from pipelines.settings import MissingKeyError, Settings, pii_key
+from warehouse.settings import MissingKeyError, Settings, pii_key
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -47,7 +47,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _scorecard(args: argparse.Namespace) -> int:
-    from pipelines.scorecard import (
+    from warehouse.scorecard import (
         compare_published,
         format_comparison,
         format_scorecard,
@@ -101,7 +101,7 @@ def _dictionary(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from pipelines.report import write
+    from warehouse.report import write
 
     path = _published(args.data_dir)
     if path is None:
@@ -239,8 +239,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def console() -> None:
     """The installed `danvan` command: main, then exit without Python's last garbage
-    collection. It walks every object Dagster, GX and pandera made — 1.0 s at the end of each
-    `danvan run` (0.07 s frozen) — only to free memory the process is about to give back;
+    collection. It walks every object Dagster, GX and pandera made only to free memory the
+    process is about to give back;
     files and databases are closed by then, and atexit handlers still run."""
     code = main()
     gc.freeze()

@@ -1,8 +1,9 @@
 """`danvan run`: materialise every asset for every period in the landing folder, in-process.
 
-Each source × period is its own run (as the sensor would launch it), so one bad delivery fails
-its own partition and the others still load. The model and publish run last; they are skipped
-only when a partition failed for a reason other than a rejected file (e.g. conservation).
+Each source is one run over its range of periods (as a backfill runs it); a bad delivery is
+rejected alone and the other periods still load. The landing inventory, the model and the
+publish run last; they are skipped only when a partition failed for a reason other than a
+rejected file (e.g. conservation).
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
+from assets.definitions import ALL_ASSETS
+from assets.names import LANDING_INVENTORY, staging_key
 from assets.partitions import dynamic_name, partitions_for
 from assets.progress import PROGRESS
-from pipelines.definitions import ALL_ASSETS
-from pipelines.resources import DanvanResource
-from pipelines.settings import Settings
+from assets.resources import DanvanResource
 from schemas.landing import discover
 from schemas.registry import SOURCES
+from warehouse.settings import Settings
 from warehouse.tables import TABLE_NAMES
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -139,7 +141,7 @@ def _run(settings: Settings, echo: Callable[[str], None], rebuild: bool) -> RunS
         )
         result = dg.materialize(
             ALL_ASSETS,
-            selection=[f"staging_{spec.name}"],
+            selection=[staging_key(spec.name)],
             instance=instance,
             resources=resources,
             run_config=QUIET,
@@ -168,7 +170,7 @@ def _model_and_publish(resources, instance, summary: RunSummary, echo) -> None:
     echo(f"[model] building {len(TABLE_NAMES)} tables and publishing …")
     result = dg.materialize(
         ALL_ASSETS,
-        selection=[*TABLE_NAMES, "reporting_db", "yearly_report"],
+        selection=[LANDING_INVENTORY, *TABLE_NAMES, "reporting_db", "yearly_report"],
         instance=instance,
         resources=resources,
         run_config=QUIET,

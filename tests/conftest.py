@@ -15,7 +15,7 @@ def demo(tmp_path_factory):
     """The calibrated demo (scale 1) generated and run once for the whole session."""
     from pipelines.generate import generate
     from pipelines.runner import run_pipeline
-    from pipelines.settings import Settings
+    from warehouse.settings import Settings
 
     root = tmp_path_factory.mktemp("demo")
     os.environ["DANVAN_PII_KEY"] = "test-key"
@@ -23,3 +23,14 @@ def demo(tmp_path_factory):
     settings = Settings.from_env(root / "landing", root / "data")
     summary = run_pipeline(settings, echo=lambda _: None)
     return settings, summary
+
+
+# tests that need the whole calibrated demo year are slow by nature: `make test` leaves them to
+# `make test-all`; the marker is added here so that a new test on the demo cannot forget it
+WHOLE_DEMO_FIXTURES = {"demo"}  # fixtures built on it have it in their closure too
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if WHOLE_DEMO_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -79,7 +79,7 @@ def test_a_file_that_changes_while_it_is_read_is_not_used(tmp_path, monkeypatch)
         with target.open("a", encoding="utf-8") as handle:  # the copy goes on meanwhile
             handle.write("more,bytes\n")
 
-    monkeypatch.setattr("warehouse.ingest.read_tables", read_and_append)
+    monkeypatch.setattr("warehouse.ingest.one_file.read_tables", read_and_append)
     (record,), _ = _ingest_all(landing, data)
     assert record.status == "rejected" and "changed while it was being read" in record.message
     assert pl.read_parquet(DataPaths(data).staging("dossiers", "2024-01")).height == 0

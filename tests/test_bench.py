@@ -19,7 +19,7 @@ from pipelines.bench import (
 )
 
 # Measured on the 2-core machine at 200k rows: pipeline ÷ floor 22–28 (fixed Dagster, GX and
-# check overheads dominate at this size; see the README). The bound is generous on purpose.
+# check overheads dominate at this size; see docs/performance.md). The bound is generous on purpose.
 MAX_RATIO_AT_200K = 90
 
 

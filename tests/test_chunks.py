@@ -20,8 +20,8 @@ from tests.helpers import (
     run_danvan,
     write_csv,
 )
-from warehouse import ingest as ingest_module
-from warehouse.ingest import IngestContext, earlier_repeats
+from warehouse.ingest import IngestContext, ingest_periods, one_file
+from warehouse.ingest.one_file import earlier_repeats
 from warehouse.paths import DataPaths
 
 
@@ -30,14 +30,14 @@ def chunk_sizes(monkeypatch):
     """The number of data rows of every chunk of a CSV file handled, in order (an XLSX sheet
     is always read whole)."""
     sizes = []
-    real = ingest_module._FileIngest.add
+    real = one_file._FileIngest.add
 
     def add(self, table):
         if self.delivery.path.suffix == ".csv":
             sizes.append(table.frame.height)
         return real(self, table)
 
-    monkeypatch.setattr(ingest_module._FileIngest, "add", add)
+    monkeypatch.setattr(one_file._FileIngest, "add", add)
     return sizes
 
 
@@ -130,7 +130,7 @@ def test_a_file_rejected_after_some_chunks_leaves_nothing(tmp_path, monkeypatch)
     landing, data = tmp_path / "landing", tmp_path / "data"
     rows = [dossier_in_month(f"A{i}", "01") for i in range(9)]
     write_csv(landing / "dossiers/ho_so_2024-01.csv", rows)
-    real, parts = ingest_module.read_tables, []
+    real, parts = one_file.read_tables, []
 
     def broken_after_three_chunks(path, spec, chunk_rows, scratch):
         for number, table in enumerate(real(path, spec, chunk_rows, scratch)):
@@ -139,7 +139,7 @@ def test_a_file_rejected_after_some_chunks_leaves_nothing(tmp_path, monkeypatch)
                 raise FileRejected(path, "cannot be read as CSV: the disk went away")
             yield table
 
-    monkeypatch.setattr(ingest_module, "read_tables", broken_after_three_chunks)
+    monkeypatch.setattr(one_file, "read_tables", broken_after_three_chunks)
     (outcome,) = _ingest_every_partition(landing, data, {"dossiers": 3})
     (record,) = outcome.files
     assert record.status == "rejected" and "disk went away" in record.message
@@ -164,12 +164,12 @@ def test_a_file_read_in_chunks_reports_how_far_it_is(tmp_path, monkeypatch):
     landing, data = tmp_path / "landing", tmp_path / "data"
     rows = [dossier_in_month(f"A{i}", "01") for i in range(9)]
     write_csv(landing / "dossiers/ho_so_2024-01.csv", rows)
-    monkeypatch.setattr(ingest_module, "PROGRESS_EVERY_SECONDS", 0.0)
+    monkeypatch.setattr(one_file, "PROGRESS_EVERY_SECONDS", 0.0)
     deliveries, _ = discover(landing, SOURCES.values())
     context = IngestContext.standard(TEST_KEY, landing, dt.datetime(2026, 1, 1))
     chunked = dataclasses.replace(context, whole_file_bytes=0, chunk_rows=3)
     heard = []
-    periods = ingest_module.ingest_periods(
+    periods = ingest_periods(
         SOURCES["dossiers"], ["2024-01"], deliveries, chunked, DataPaths(data), heard.append
     )
     (outcome,) = list(periods)

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from importlib.metadata import entry_points
 
+import pytest
+
 from pipelines import cli, disk
 
 
@@ -41,6 +43,7 @@ def test_the_installed_command_exits_with_mains_code_without_the_last_collection
     assert (done.returncode, done.stdout.strip()) == (3, "True"), done.stderr
 
 
+@pytest.mark.slow
 def test_generate_says_it_lacks_room_before_it_writes(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(disk, "free_bytes", lambda _: 100 * 2**20)
     out = tmp_path / "landing"

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from pipelines.generate.defects import DEFECTS, expected_totals
-from pipelines.scorecard import compare_published, read_scorecard
+from warehouse.scorecard import compare_published, read_scorecard
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
-"""The guarantees of the README: crash safety, consistent snapshots for readers, determinism,
-re-deliveries, and no personal data in Dagster's events or the logs."""
+"""The guarantees of docs/guarantees.md: crash safety, consistent snapshots for readers,
+determinism, re-deliveries, and no personal data in Dagster's events or the logs."""
 
 import json
 import os
@@ -17,8 +17,8 @@ import pytest
 
 from pipelines.generate import generate
 from pipelines.runner import run_pipeline
-from pipelines.settings import Settings
 from tests.helpers import run_command, run_danvan
+from warehouse.settings import Settings
 
 ALL_BUT_LOG = "table_name <> 'publish_log'"
 
@@ -55,6 +55,7 @@ def _run(landing: Path, data: Path):
     return summary
 
 
+@pytest.mark.slow
 def test_rerunning_the_same_landing_gives_identical_tables(landing, tmp_path):
     _run(landing, tmp_path)
     first = _checksums(tmp_path / "reporting.duckdb")
@@ -62,6 +63,7 @@ def test_rerunning_the_same_landing_gives_identical_tables(landing, tmp_path):
     assert _checksums(tmp_path / "reporting.duckdb") == first  # load_audit included
 
 
+@pytest.mark.slow
 def test_redeliveries_identical_changes_nothing_corrected_changes_its_period(landing, tmp_path):
     work = tmp_path / "landing"
     shutil.copytree(landing, work)
@@ -95,6 +97,7 @@ def test_redeliveries_identical_changes_nothing_corrected_changes_its_period(lan
     assert changed == {"2024-03"}
 
 
+@pytest.mark.slow
 def test_readers_keep_a_consistent_snapshot_across_publishes(landing, tmp_path):
     _run(landing, tmp_path)
     db = str(tmp_path / "reporting.duckdb")
@@ -152,6 +155,7 @@ def test_run_refuses_to_start_without_a_key_outside_demo_mode(tmp_path):
     assert not (tmp_path / "data").exists()
 
 
+@pytest.mark.slow
 def test_no_personal_data_in_dagster_events_or_logs(landing, tmp_path, monkeypatch, capfd):
     home = tmp_path / "dagster_home"
     home.mkdir()

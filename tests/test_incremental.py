@@ -1,13 +1,14 @@
 """fact_dossier updated by period gives the rows a full build gives, and is all-or-nothing."""
 
 import shutil
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from tests.helpers import dossier_in_month, ingest, write_csv
 from warehouse import incremental
-from warehouse.build import Warehouse
+from warehouse.build import SQL_DIR, Warehouse, sql_reads, table_sql
 from warehouse.paths import DataPaths
 from warehouse.tables import build_all
 
@@ -35,7 +36,7 @@ def _fact(data):
 
 
 def _build_fact(landing, data) -> list[str]:
-    warehouse = Warehouse(DataPaths(data), landing)
+    warehouse = Warehouse(DataPaths(data))
     with warehouse.connect() as con:
         return [warehouse.run(con, t) for t in ("dim_procedure", "dim_agency", "fact_dossier")]
 
@@ -44,7 +45,7 @@ def _build_fact(landing, data) -> list[str]:
 def built(tmp_path):
     landing, data = _landing(tmp_path), tmp_path / "data"
     _ingest_all(landing, data)
-    build_all(Warehouse(DataPaths(data), landing))
+    build_all(Warehouse(DataPaths(data)))
     return landing, data
 
 
@@ -69,7 +70,7 @@ def test_a_redelivered_month_updates_to_the_rows_of_a_full_build(built, tmp_path
     assert done == "1 period(s) changed: 3 rows replaced"  # A, D, E out; A, D, E, H in
     fresh = tmp_path / "fresh"
     _ingest_all(landing, fresh)
-    build_all(Warehouse(DataPaths(fresh), landing))
+    build_all(Warehouse(DataPaths(fresh)))
     assert _fact(data) == _fact(fresh)
     rows = {r[0]: r for r in _fact(data)}
     assert set(rows) == set("ABCDEFGH")
@@ -82,7 +83,7 @@ def test_other_dimension_rows_rebuild_the_table_whole(built):
     con = duckdb.connect(str(DataPaths(data).build_db))
     con.execute("update dim_agency set agency_name = 'renamed' where agency_code = 'H60.02'")
     con.close()
-    warehouse = Warehouse(DataPaths(data), landing)
+    warehouse = Warehouse(DataPaths(data))
     with warehouse.connect() as con:
         assert warehouse.run(con, "fact_dossier") == "rebuilt whole"
         assert warehouse.run(con, "fact_dossier") == "unchanged"
@@ -109,7 +110,7 @@ def test_a_failed_update_leaves_table_and_state_as_they_were(built, monkeypatch)
 def test_the_published_file_has_no_pipeline_state(built):
     landing, data = built
     shutil.rmtree(data / "exports_versions", ignore_errors=True)
-    Warehouse(DataPaths(data), landing).publish("test-run")
+    Warehouse(DataPaths(data)).publish("test-run")
     con = duckdb.connect(str(DataPaths(data).reporting_db), read_only=True)
     schemas = {r[0] for r in con.sql("select schema_name from duckdb_tables()").fetchall()}
     con.close()
@@ -118,7 +119,7 @@ def test_the_published_file_has_no_pipeline_state(built):
 
 def test_exports_rewrite_only_the_periods_whose_rows_changed(built):
     landing, data = built
-    warehouse = Warehouse(DataPaths(data), landing)
+    warehouse = Warehouse(DataPaths(data))
     exports = DataPaths(data).exports
     warehouse.publish("first-run")
     first = {p.name: p.stat().st_ino for p in (exports / "fact_dossier").glob("*.parquet")}
@@ -151,7 +152,7 @@ def test_a_month_whose_files_are_gone_takes_its_rows_out(built, tmp_path):
     assert set(rows) == set("ABCFG") and rows["A"][20] == "2024-01"
     fresh = tmp_path / "fresh"
     _ingest_all(landing, fresh)
-    build_all(Warehouse(DataPaths(fresh), landing))
+    build_all(Warehouse(DataPaths(fresh)))
     assert _fact(data) == _fact(fresh)
 
 
@@ -171,7 +172,7 @@ def test_a_whole_rebuild_reuses_the_space_of_the_old_table(tmp_path):
     rows = [dossier_in_month(f"C{i:06d}", "01", applicant_key=f"{i:012d}") for i in range(100_000)]
     write_csv(landing / "dossiers/ho_so_2024-01.csv", rows)
     ingest(landing, data, "dossiers", "2024-01")
-    warehouse = Warehouse(DataPaths(data), landing)
+    warehouse = Warehouse(DataPaths(data))
     build_all(warehouse)
     before = _blocks(data)
     for name in ("Đổi tên một", "Đổi tên hai"):  # other dimension rows: rebuilt whole, twice
@@ -191,7 +192,7 @@ def _build(warehouse, *names) -> list[str]:
 
 def test_a_table_whose_inputs_and_rows_are_as_recorded_is_not_rebuilt(built):
     landing, data = built
-    warehouse = Warehouse(DataPaths(data), landing)
+    warehouse = Warehouse(DataPaths(data))
     marts = ("mart_dossier_monthly", "mart_procedure_publication", "dim_admin_unit")
     assert _build(warehouse, *marts) == ["unchanged"] * 3
     # an input's rows change (dim_admin_unit reads ref_admin_units; the mart reads the bridge)
@@ -214,7 +215,7 @@ def test_a_table_whose_inputs_and_rows_are_as_recorded_is_not_rebuilt(built):
 
 def test_a_redelivered_month_rebuilds_what_reads_the_fact(built):
     landing, data = built
-    warehouse = Warehouse(DataPaths(data), landing)
+    warehouse = Warehouse(DataPaths(data))
     _redeliver_february(landing)
     ingest(landing, data, "dossiers", "2024-02")
     done = _build(warehouse, "dim_admin_unit", "fact_dossier", "mart_dossier_monthly")
@@ -223,9 +224,9 @@ def test_a_redelivered_month_rebuilds_what_reads_the_fact(built):
 
 def test_other_sql_rebuilds_the_table(built):
     landing, data = built
-    warehouse = Warehouse(DataPaths(data), landing)
+    warehouse = Warehouse(DataPaths(data))
     with warehouse.connect() as con:
-        sql = warehouse.sql_of("dim_admin_unit")
+        sql = table_sql("dim_admin_unit")
         inputs = ["ref_admin_units"]
         assert incremental.build_whole(con, "dim_admin_unit", sql, inputs) == "unchanged"
         other = sql + "\n-- a comment is another SQL text"
@@ -233,29 +234,59 @@ def test_other_sql_rebuilds_the_table(built):
         assert incremental.build_whole(con, "dim_admin_unit", other, inputs) == "unchanged"
 
 
-def test_every_table_depends_on_every_table_its_sql_reads(tmp_path):
-    """The asset graph orders the builds: a table read but not declared could be built after
-    its reader (and the reader's recorded inputs would then be a run behind)."""
-    from warehouse.tables import TABLE_NAMES, TABLES
+def test_every_table_is_built_after_every_table_its_sql_reads():
+    """The build order comes from the SQL: a table read before it is built would make its
+    reader's recorded inputs a run behind."""
+    from warehouse.tables import GROUPS, TABLE_NAMES, TABLES
 
-    warehouse = Warehouse(DataPaths(tmp_path), tmp_path)
-    undeclared = {
-        table.name: missing
+    position = {name: index for index, name in enumerate(TABLE_NAMES)}
+    late = [
+        (table.name, read)
         for table in TABLES
-        if (
-            missing := [
-                name
-                for name in warehouse.reads(warehouse.sql_of(table.name))
-                if name in TABLE_NAMES and name != table.name and name not in table.deps
-            ]
-        )
-    }
-    assert undeclared == {}
+        for read in sql_reads(table_sql(table.name))
+        if read in position and read != table.name and position[read] > position[table.name]
+    ]
+    assert late == []
+    models = {p.stem for p in SQL_DIR.glob("*.sql") if not p.stem.endswith("_rows")}
+    assert models - {"publish_log"} == set(GROUPS)
+
+
+def test_a_cycle_between_tables_is_an_error_naming_them():
+    from warehouse.tables import Table, _in_build_order
+
+    tables = [Table("a", "x", ("b",)), Table("b", "x", ("a",))]
+    with pytest.raises(ValueError, match="a, b"):
+        _in_build_order([*tables])
 
 
 def test_rebuild_builds_every_table_whole(built):
     landing, data = built
     names = ("dim_admin_unit", "fact_dossier", "mart_dossier_monthly")
-    assert _build(Warehouse(DataPaths(data), landing), *names) == ["unchanged"] * 3
-    forced = Warehouse(DataPaths(data), landing, rebuild=True)
+    assert _build(Warehouse(DataPaths(data)), *names) == ["unchanged"] * 3
+    forced = Warehouse(DataPaths(data), rebuild=True)
     assert _build(forced, *names) == ["rebuilt whole"] * 3
+
+
+def test_the_ingest_version_covers_every_module_the_ingest_imports():
+    """A change to any module the ingest runs (however indirectly) must make staged rows be
+    read again: every project module loaded by importing the ingest and the specs is hashed."""
+    import subprocess
+    import sys
+
+    from warehouse.ingest.version import ROOT, ingest_modules
+
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, warehouse.ingest, schemas.registry; "
+            "print('\\n'.join(m.__file__ for m in list(sys.modules.values()) "
+            "if getattr(m, '__file__', None)))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout.split()
+    project = {p for p in map(Path, loaded) if p.is_relative_to(ROOT) and ".venv" not in p.parts}
+    assert project and project <= set(ingest_modules())

@@ -63,7 +63,7 @@ def _build(root: Path, config: Path | None = None) -> duckdb.DuckDBPyConnection:
             write_csv(landing / name, rows, **kwargs)
         for name, period in sorted({(n.split("/")[0], p) for _, n, _, p in FILES}):
             ingest(landing, data, name, period)
-    build_all(Warehouse(DataPaths(data), landing, config))
+    build_all(Warehouse(DataPaths(data), config))
     return duckdb.connect(str(DataPaths(data).build_db), read_only=True)
 
 

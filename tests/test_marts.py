@@ -93,7 +93,7 @@ def warehouse(tmp_path_factory):
         ("procedures", "2024-12-31"),
     ):
         ingest(landing, data, source, period)
-    build = Warehouse(DataPaths(data), landing)
+    build = Warehouse(DataPaths(data))
     build_all(build)
     con = duckdb.connect(str(DataPaths(data).build_db), read_only=True)
     yield con

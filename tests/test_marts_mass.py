@@ -148,7 +148,7 @@ def con(tmp_path_factory):
     for source, period in sorted({(spec.name, period) for spec, _, _, period in files}):
         outcome = ingest(landing, data, source, period)
         assert all(f.rows_quarantined == 0 for f in outcome.files)
-    build_all(Warehouse(DataPaths(data), landing))
+    build_all(Warehouse(DataPaths(data)))
     connection = duckdb.connect(str(DataPaths(data).build_db), read_only=True)
     yield connection
     connection.close()

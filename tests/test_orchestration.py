@@ -17,10 +17,10 @@ import duckdb
 import pytest
 
 from assets.charts import index_chart
-from pipelines.definitions import ALL_ASSETS, defs
-from pipelines.resources import DanvanResource
-from pipelines.schedules import nightly_refresh
-from pipelines.sensors import landing_sensor
+from assets.definitions import ALL_ASSETS, defs
+from assets.resources import DanvanResource
+from assets.schedules import nightly_refresh
+from assets.sensors import landing_sensor
 from tests.helpers import bin_path, dossier, dossier_in_month, procedure, run_command, write_csv
 from warehouse.tables import TABLE_NAMES
 
@@ -112,7 +112,7 @@ def test_sensor_adds_snapshot_partitions_and_warns_about_unmatched_files(tmp_pat
     stray.parent.mkdir(parents=True, exist_ok=True)
     stray.write_text("x")
     _age(path, 120)
-    landing.tick()
+    assert landing.requested(landing.tick()) == [("landing_inventory", None)]  # the stray file
     result = landing.tick()
     assert landing.requested(result) == [("staging_procedures", "2024-12-31")]
     (added,) = result.dynamic_partitions_requests
@@ -128,7 +128,7 @@ def test_the_nightly_schedule():
     assert nightly_refresh.execution_timezone == "Asia/Ho_Chi_Minh"
     job = defs.resolve_job_def("refresh_warehouse")
     selected = {key.to_user_string() for key in job.asset_layer.selected_asset_keys}
-    assert selected == set(TABLE_NAMES) | {"reporting_db", "yearly_report"}
+    assert selected == set(TABLE_NAMES) | {"landing_inventory", "reporting_db", "yearly_report"}
 
 
 def test_published_assets_carry_a_freshness_policy():
@@ -171,11 +171,12 @@ def test_backfill_of_a_partition_range_from_the_command_line(tmp_path):
 
 
 def test_runs_launched_by_dagster_run_their_steps_in_the_run_process():
-    # as `danvan run` does: a process per step loaded the definitions again (≈ 3.5 s a step)
+    # as `danvan run` does: a process per step would load the definitions again each time
     assert defs.resolve_job_def("refresh_warehouse").executor_def.name == "in_process"
     assert defs.resolve_implicit_global_asset_job_def().executor_def.name == "in_process"
 
 
+@pytest.mark.slow
 def test_two_runs_at_once_both_succeed(tmp_path):
     from pipelines.generate import generate
 
@@ -261,7 +262,7 @@ def test_all_assets_are_documented_grouped_and_kinded():
 
 
 def test_loading_the_definitions_leaves_matplotlib_to_the_steps_that_draw():
-    # each step process of a UI run loads every asset module: matplotlib would cost it 0.4 s
+    # every process that loads the definitions would otherwise pay for matplotlib
     done = subprocess.run(
         [sys.executable, "-c", "import sys, pipelines.definitions; print(sorted(sys.modules))"],
         cwd=ROOT,

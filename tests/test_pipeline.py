@@ -10,13 +10,13 @@ import duckdb
 import polars as pl
 import pytest
 
+from assets.definitions import ALL_ASSETS
 from assets.ingest import _conservation
-from pipelines.definitions import ALL_ASSETS
+from assets.resources import DanvanResource
 from pipelines.generate import generate
-from pipelines.resources import DanvanResource
 from pipelines.runner import run_pipeline
-from pipelines.settings import Settings
 from tests.helpers import bin_path, dossier, run_command, run_danvan, write_csv
+from warehouse.settings import Settings
 from warehouse.tables import TABLE_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,6 +69,7 @@ def _checksums(db: Path) -> dict[str, str]:
         con.close()
 
 
+@pytest.mark.slow
 def test_whole_graph_materialises_and_is_idempotent(small):
     first = run_pipeline(small, echo=lambda _: None)
     assert first.ok, first.failures
@@ -93,6 +94,7 @@ def test_whole_graph_materialises_and_is_idempotent(small):
     assert stripped.index(fact.strip()) < checks
 
 
+@pytest.mark.slow
 def test_an_analyst_reading_during_a_run_sees_no_error(small):
     """The analyst is another process holding a read-only connection while `danvan run` works."""
     if not (small.data_dir / "reporting.duckdb").exists():
@@ -229,6 +231,7 @@ def test_run_reports_a_failed_partition_and_still_publishes_the_rest(tmp_path):
     assert any(line.strip().startswith("dossiers: FAILED") for line in lines), lines
 
 
+@pytest.mark.slow
 def test_cli_run_exits_non_zero_with_a_readable_message(tmp_path):
     (tmp_path / "landing/dossiers").mkdir(parents=True)
     (tmp_path / "landing/dossiers/ho_so_2024-02.csv").write_text("a,b\n1,2\n")
@@ -265,6 +268,7 @@ def test_the_welfare_totals_check_warns_naming_file_and_both_sums(tmp_path):
     assert "says 41,000,000, the data rows sum to 40,000,000" in message
 
 
+@pytest.mark.slow
 def test_run_says_when_the_landing_folder_is_empty(tmp_path):
     settings = Settings.from_env(tmp_path / "landing", tmp_path / "data")
     settings.landing_dir.mkdir()

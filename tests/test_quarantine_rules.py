@@ -215,7 +215,7 @@ def test_key_conflicts_are_found_among_many_rows_with_null_key_parts():
     key texts); every repeat must still be found — a multi-column key, nulls equal — and its
     reason said even where a part of the key is empty."""
     from schemas.engagement import SPEC as ENGAGEMENT
-    from warehouse.rules import _repeated_hashes, key_conflicts
+    from warehouse.ingest.rules import _repeated_hashes, key_conflicts
 
     key = list(ENGAGEMENT.key)
     rows = 50_000

@@ -145,7 +145,7 @@ def test_parallel_ingest_gives_the_same_staging_as_sequential(tmp_path, monkeypa
         )
     )
     monkeypatch.setenv("DANVAN_INGEST_WORKERS", "2")
-    monkeypatch.setattr(module, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr("warehouse.ingest.periods.PARALLEL_FROM_BYTES", 0)
     parallel = list(
         module.ingest_periods(
             SOURCES["dossiers"], periods, deliveries, context, DataPaths(tmp_path / "two")
@@ -164,15 +164,16 @@ def test_parallel_ingest_gives_the_same_staging_as_sequential(tmp_path, monkeypa
 
 
 def test_unchanged_files_are_neither_hashed_nor_read_again(tmp_path, monkeypatch):
-    from warehouse import ingest as module
+    from warehouse import files
+    from warehouse.ingest import one_file
 
     landing, data = tmp_path / "landing", tmp_path / "data"
     write_csv(landing / "dossiers/ho_so_2024-01.csv", [dossier()])
     assert not ingest(landing, data, "dossiers", "2024-01").reused
     hashed, read = [], []
-    real_hash, real_read = module.sha256_of, module.read_tables
-    monkeypatch.setattr(module, "sha256_of", lambda p: hashed.append(p) or real_hash(p))
-    monkeypatch.setattr(module, "read_tables", lambda *a: read.append(a) or real_read(*a))
+    real_hash, real_read = files.sha256_of, one_file.read_tables
+    monkeypatch.setattr(files, "sha256_of", lambda p: hashed.append(p) or real_hash(p))
+    monkeypatch.setattr(one_file, "read_tables", lambda *a: read.append(a) or real_read(*a))
     again = ingest(landing, data, "dossiers", "2024-01")
     assert again.reused and again.rows_loaded == 1
     assert hashed == [] and read == []
@@ -194,15 +195,15 @@ def test_a_file_rewritten_in_place_with_the_same_size_is_read_again(tmp_path):
 def test_a_touched_file_is_hashed_once_then_known_again(tmp_path, monkeypatch):
     """Same bytes with new times (touched, copied back, re-linked): hashed once to see that
     nothing changed, its new times recorded, and not hashed on the runs after."""
-    from warehouse import ingest as module
+    from warehouse import files
 
     landing, data = tmp_path / "landing", tmp_path / "data"
     path = write_csv(landing / "dossiers/ho_so_2024-01.csv", [dossier()])
     ingest(landing, data, "dossiers", "2024-01")
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
     hashed = []
-    real_hash = module.sha256_of
-    monkeypatch.setattr(module, "sha256_of", lambda p: hashed.append(p) or real_hash(p))
+    real_hash = files.sha256_of
+    monkeypatch.setattr(files, "sha256_of", lambda p: hashed.append(p) or real_hash(p))
     assert ingest(landing, data, "dossiers", "2024-01").reused
     assert hashed == [path]
     assert ingest(landing, data, "dossiers", "2024-01").reused

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from pipelines.report import write
+from warehouse.report import write
 
 
 class _Page(HTMLParser):

@@ -12,13 +12,13 @@ import polars as pl
 import pytest
 
 from pipelines.runner import run_pipeline
-from pipelines.settings import Settings
 from schemas.landing import discover
 from schemas.registry import SOURCES
 from tests.helpers import TEST_KEY, dossier_in_month, write_csv
 from warehouse import build, exports
 from warehouse.ingest import IngestContext, StorageFailed, ingest_periods
 from warehouse.paths import DataPaths
+from warehouse.settings import Settings
 
 FULL = OSError(errno.ENOSPC, "No space left on device")
 
@@ -143,6 +143,7 @@ def _half_an_export(con, table, column, target, previous):
     [(build.shutil, "copyfile", _half_a_copy), (exports, "_export_by_period", _half_an_export)],
     ids=["database copy", "Parquet export"],
 )
+@pytest.mark.slow
 def test_a_full_disk_while_publishing_keeps_the_last_publish(tmp_path, monkeypatch, failing):
     settings = Settings.from_env(tmp_path / "landing", tmp_path / "data")
     _month(settings.landing_dir, 3)

@@ -24,10 +24,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from schemas.landing import discover
 from schemas.registry import SOURCES
 from warehouse import calendar, exports, incremental, index_766, reference
-from warehouse.ingest import QUARANTINE_SCHEMA, sha256_of
+from warehouse.ingest.outcomes import QUARANTINE_SCHEMA
 from warehouse.paths import DataPaths
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -42,16 +41,44 @@ def _rows_sql(name: str, relation: str) -> str:
     return render_sql(f"{name}_rows", rows=relation)
 
 
+def table_sql(name: str) -> str:
+    """The whole SQL of a table's build; a table updated by period selects its rows from all
+    of its staging here."""
+    table = incremental.INCREMENTAL.get(name)
+    if table is None:
+        return render_sql(name)
+    return render_sql(name, **{f"{name}_rows": _rows_sql(name, f"stg_{table.source}")})
+
+
+# Registered for a build, never published: the staging views and the reference tables.
+STAGING_VIEWS = (*(f"stg_{source}" for source in SOURCES), "stg_quarantine")
+REFERENCE_TABLES = {
+    "stg_audit": lambda w: _audit_frame(w.paths),
+    "ref_admin_units": lambda w: reference.admin_units(),
+    "ref_admin_unit_changes": lambda w: reference.admin_unit_changes(),
+    "ref_agencies": lambda w: reference.agencies(w.paths.reference("agencies.csv")),
+    "ref_calendar": lambda w: calendar.calendar(),
+    "ref_766_indicators": lambda w: index_766.load(w.index_766_config)[0],
+    "ref_766_bands": lambda w: index_766.load(w.index_766_config)[1],
+}
+
+
+def sql_reads(sql: str) -> list[str]:
+    """The tables, staging views and reference tables that `sql` names: a table's lineage is
+    read from its SQL, never written down beside it."""
+    names = [p.stem for p in sorted(SQL_DIR.glob("*.sql")) if not p.stem.endswith("_rows")]
+    names += [*STAGING_VIEWS, *REFERENCE_TABLES]
+    return [n for n in names if re.search(rf"\b{n}\b", sql)]
+
+
 class Warehouse:
     def __init__(
         self,
         paths: DataPaths,
-        landing: Path,
         index_766_config: Path | None = None,
         rebuild: bool = False,
     ):
         self.paths = paths
-        self.landing = landing
         self.index_766_config = index_766_config
         self.rebuild = rebuild  # rebuild every table whole, changed inputs or not
 
@@ -85,14 +112,6 @@ class Warehouse:
         with self._exclusive(), self._open(needs) as con:
             yield con
 
-    def sql_of(self, name: str) -> str:
-        """The SQL a table's build reads from (for a table updated by period, the select of
-        its rows from all of staging)."""
-        table = incremental.INCREMENTAL.get(name)
-        if table is None:
-            return render_sql(name)
-        return _rows_sql(name, f"stg_{table.source}")
-
     def _register_sources(self, con: duckdb.DuckDBPyConnection, needs: str | None) -> None:
         """Temporary views over staging parquet and reference data: never published. Each
         costs a little (22 table steps a run), so a step registers only what its SQL names."""
@@ -111,37 +130,20 @@ class Warehouse:
                 self.paths.quarantine_glob,
                 pl.DataFrame(schema=QUARANTINE_SCHEMA),
             )
-        for name, frame in self._frames().items():
+        for name, frame in REFERENCE_TABLES.items():
             if wanted(name):
-                _temp_table(con, name, frame())
-
-    def _frames(self) -> dict:
-        return {
-            "stg_audit": lambda: _audit_frame(self.paths, self.landing),
-            "ref_admin_units": reference.admin_units,
-            "ref_admin_unit_changes": reference.admin_unit_changes,
-            "ref_agencies": lambda: reference.agencies(self.landing),
-            "ref_calendar": calendar.calendar,
-            "ref_766_indicators": lambda: index_766.load(self.index_766_config)[0],
-            "ref_766_bands": lambda: index_766.load(self.index_766_config)[1],
-        }
-
-    def reads(self, sql: str) -> list[str]:
-        """The tables, staging views and reference tables that `sql` reads."""
-        names = [p.stem for p in sorted(SQL_DIR.glob("*.sql")) if not p.stem.endswith("_rows")]
-        names += [f"stg_{source}" for source in SOURCES] + ["stg_quarantine", *self._frames()]
-        return [n for n in names if re.search(rf"\b{n}\b", sql)]
+                _temp_table(con, name, frame(self))
 
     def run(self, con: duckdb.DuckDBPyConnection, name: str) -> str:
         """Build one table from its model file (with its comments); says what was done."""
+        sql = table_sql(name)
+        inputs = [n for n in sql_reads(sql) if n != name]
         table = incremental.INCREMENTAL.get(name)
         if table is None:
-            sql = render_sql(name)
-            inputs = [n for n in self.reads(sql) if n != name]
             return incremental.build_whole(con, name, sql, inputs, force=self.rebuild)
-        full = render_sql(name, **{f"{name}_rows": self.sql_of(name)})
         rows = partial(_rows_sql, name)
-        return incremental.build(con, table, self.paths, full, rows, force=self.rebuild)
+        dims = [n for n in inputs if n not in STAGING_VIEWS]
+        return incremental.build(con, table, self.paths, sql, rows, dims, force=self.rebuild)
 
     def publish(self, run_id: str) -> Path:
         """Record the publish, export every table to Parquet, copy build.duckdb and swap both
@@ -232,24 +234,10 @@ def _view_or_empty(con, name: str, glob: Path, empty: pl.DataFrame) -> None:
         _temp_table(con, name, empty)
 
 
-def _audit_frame(paths: DataPaths, landing: Path) -> pl.DataFrame:
-    """Audit records of every ingested partition, plus the landing files no source claims."""
-    _, unmatched = discover(landing, SOURCES.values())
-    records = [
-        {
-            "source": (
-                u.path.relative_to(landing).parts[0]
-                if len(u.path.relative_to(landing).parts) > 1
-                else ""
-            ),
-            "source_file": u.path.relative_to(landing).as_posix(),
-            "sha256": sha256_of(u.path),
-            "period": "",
-            "status": "rejected",
-            "message": u.reason,
-        }
-        for u in unmatched
-    ]
+def _audit_frame(paths: DataPaths) -> pl.DataFrame:
+    """Audit records of every ingested partition and of the landing files no source claims
+    (written by warehouse/inventory.py)."""
+    records = []
     for path in sorted(paths.root.glob("audit/*/*.json")):
         records.extend(json.loads(path.read_text(encoding="utf-8")))
     return pl.DataFrame(records, schema=AUDIT_SCHEMA)

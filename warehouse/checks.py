@@ -29,7 +29,7 @@ TABLE_CHECKS: tuple[TableCheck, ...] = (
         "fact_dossier",
         "unit_in_dimension",
         "Every dossier's unit code is in dim_admin_unit and in force on its receipt date.",
-        # judged once per (unit, day), not per dossier: 10M rows, 2 s → 0.2 s
+        # judged once per (unit, day), not per dossier
         """with pairs as (
             select admin_unit_code, cast(received_at as date) as received_on,
                 count(*) as dossiers, min(dossier_code) as example_dossier

@@ -1,7 +1,7 @@
 """Great Expectations 1.x suites on the published tables, as code.
 
 Each suite checks not-null keys, the uniqueness of the table's grain, value ranges and allowed
-sets, and row-count bounds. `validate_tables` runs them on frames read from the published file
+sets, and row-count bounds. `validate_published` runs them on frames read from the published file
 (GX over DuckDB through SQLAlchemy is broken with duckdb 2: pandas frames are the way in) and
 returns one result per table with a result per expectation; `write_report` renders them as a
 self-contained HTML page under the data folder.
@@ -17,12 +17,15 @@ from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+from schemas.common import LEVEL_VALUES
+from schemas.dossiers import CHANNELS
+from schemas.welfare import ORGANISATIONS, SUPPORT_TYPES
+from warehouse import index_766
+from warehouse.atomic import write_atomic_text
 from warehouse.exports import ROWS_FINGERPRINT
-from warehouse.ingest import write_atomic_text
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
-LEVELS = ["Tỉnh", "Huyện", "Xã"]
 MAX_ROWS = 100_000_000
 
 # Each expectation is written as (GX class name, its arguments): plain data, so importing this
@@ -70,8 +73,8 @@ SUITES: dict[str, list] = {
             "period",
         ),
         *_unique("dossier_code"),
-        *_in("level", LEVELS),
-        *_in("channel", [1, 2, 3]),
+        *_in("level", LEVEL_VALUES),
+        *_in("channel", sorted(set(CHANNELS.values()))),
         *_share("status_code", low=1, high=10),
         *_in("timeliness", ["early", "on_time", "late", "in_progress", "overdue"]),
         *_share("processing_days", low=0, high=3650),
@@ -117,10 +120,8 @@ SUITES: dict[str, list] = {
     "mart_welfare_yearly": [
         *_rows(),
         *_unique("year", "org_code", "district_code", "support_type"),
-        *_in("org_code", ["MTTQ", "LDLD", "HLHPN", "HND", "HCCB", "DTN"]),
-        *_in(
-            "support_type", ["Tặng quà", "Học bổng", "Xây mới nhà", "Sửa chữa nhà", "Hỗ trợ khác"]
-        ),
+        *_in("org_code", ORGANISATIONS),
+        *_in("support_type", SUPPORT_TYPES),
         *_share("quantity", low=1, high=10_000_000),
         *_share("value_vnd", low=0, high=1e13),
     ],
@@ -130,7 +131,7 @@ SUITES: dict[str, list] = {
         *_unique("period_type", "period", "unit_type", "unit_code"),
         *_in("period_type", ["month", "quarter", "year"]),
         *_share("total", "points_assessable", low=0, high=100),
-        *_in("rating", ["Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu"]),
+        *_in("rating", index_766.load()[1]["rating"].to_list()),
     ],
     "mart_service_index_766_detail": [
         *_rows(),
@@ -151,8 +152,8 @@ SAMPLE_ROWS = 250_000  # GX works on pandas: larger tables are validated on a fi
 
 def read_for_validation(con, table: str):
     """The table as a pandas frame; above SAMPLE_ROWS every k-th stored row, an even spread
-    over all periods that is the same on every run and reads in parallel (a reservoir sample
-    took 6 s on 10M rows). The grain of fact_dossier is also checked in full by a table check."""
+    over all periods that is the same on every run and reads in parallel (unlike a reservoir
+    sample). The grain of fact_dossier is also checked in full by a table check."""
     rows = con.sql(f"select count(*) from {table}").fetchall()[0][0]
     columns = ", ".join(f'"{c}"' for c in suite_columns(table)) or "*"
     if rows <= SAMPLE_ROWS:

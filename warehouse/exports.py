@@ -94,8 +94,7 @@ def _export_by_period(con, table: str, column: str, target: Path, previous: Path
         finally:
             cursor.close()
 
-    # two periods at a time: one copy leaves a core idle part of the time (10M rows: 9.3 s →
-    # 7.6 s)
+    # two periods at a time: one copy leaves a core idle part of the time
     with ThreadPoolExecutor(2) as pool:
         list(pool.map(lambda job: write(*job), written))
     manifest = {str(period): fingerprint for period, fingerprint in fingerprints.items()}
@@ -107,7 +106,7 @@ def published_fingerprints(con: duckdb.DuckDBPyConnection, paths: DataPaths) -> 
     reads, added up from the manifest of the export published with it — the version folder
     named after the run of its last publish_log row (the last appended: a clock set back
     does not make an older publish look newer): the periods' row-hash sums and counts are the
-    table's, so the GX step need not hash the 10M rows of fact_dossier again (0.9 s). A
+    table's, so the GX step need not hash every row of fact_dossier again. A
     table whose manifest is not found is left out (the caller hashes it)."""
     try:
         runs = con.sql("select run_id from publish_log order by rowid desc limit 1").fetchall()

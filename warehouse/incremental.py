@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.exports import ROWS_FINGERPRINT
-from warehouse.ingest import stat_key
+from warehouse.files import stat_key
 from warehouse.paths import DataPaths
 
 MODEL = "__model__"  # the state row holding the fingerprint of the SQL and the dimensions
@@ -37,13 +37,10 @@ class PeriodTable:
     name: str
     source: str  # staging source, read through the stg_<source> view
     key: str  # one row per key in the table
-    dims: tuple[str, ...]  # tables joined in: their rows are part of the fingerprint
 
 
 INCREMENTAL = {
-    "fact_dossier": PeriodTable(
-        "fact_dossier", "dossiers", "dossier_code", ("dim_procedure", "dim_agency")
-    ),
+    "fact_dossier": PeriodTable("fact_dossier", "dossiers", "dossier_code"),
 }
 
 
@@ -53,11 +50,11 @@ def staging_fingerprints(paths: DataPaths, source: str) -> dict[str, str]:
     return {p.stem: ":".join(map(str, stat_key(p))) for p in sorted(folder.glob("*.parquet"))}
 
 
-def _model_fingerprint(con: duckdb.DuckDBPyConnection, table: PeriodTable, sql: str) -> str:
-    """The SQL, this module's own logic and the dimension rows: a change to any of them and
-    the rows already in the table may no longer be what a full build gives."""
+def _model_fingerprint(con: duckdb.DuckDBPyConnection, sql: str, dims: list[str]) -> str:
+    """The SQL, this module's own logic and the rows of the tables joined in (`dims`): a change
+    to any of them and the rows already in the table may no longer be what a full build gives."""
     digest = hashlib.sha256(sql.encode() + Path(__file__).read_bytes())
-    for dim in table.dims:
+    for dim in dims:
         digest.update(f"{dim}:{_rows_fingerprint(con, dim)}".encode())
     return digest.hexdigest()
 
@@ -68,16 +65,18 @@ def build(
     paths: DataPaths,
     full_sql: str,
     rows_sql: Callable[[str], str],
+    dims: list[str],
     force: bool = False,
 ) -> str:
-    """Bring `table` up to date with its staging (`force`: rebuilt whole); says what was done."""
+    """Bring `table` up to date with its staging (`force`: rebuilt whole); says what was done.
+    `dims`: the tables its SQL joins in."""
     _state_table(con)
     now = staging_fingerprints(paths, table.source)
     exists = con.sql(
         "select count(*) from duckdb_tables() where schema_name = 'main' and table_name = ?",
         params=[table.name],
     ).fetchall()[0][0]
-    model = _model_fingerprint(con, table, full_sql)
+    model = _model_fingerprint(con, full_sql, dims)
     before = dict(
         con.execute(
             "select part, fingerprint from pipeline.build_state where table_name = ?",
@@ -90,7 +89,7 @@ def build(
     if whole and exists:
         # the old table goes first, and a checkpoint frees its blocks for the new one: a
         # `create or replace` keeps both until it commits and leaves the file twice the size
-        # for good (10M rows: 1.0 → 1.9 GB, copied whole by every publish after it). A run
+        # for good (and every publish after it copies the file whole). A run
         # killed in between finds no table and state, and builds it whole.
         con.execute(f"drop table {table.name}")
         con.execute("delete from pipeline.build_state where table_name = ?", [table.name])
@@ -130,7 +129,7 @@ def _update(con, table: PeriodTable, changed: list[str], rows_sql) -> int:
         select {key} from {staging} where period in (select period from _changed_periods)"""
     )
     # which staging periods hold those keys, read on the key column alone; then whole rows
-    # from those periods only (10M rows: 1.0 s → 0.55 s)
+    # from those periods only
     con.execute(
         f"""create or replace temp table _key_periods as
         select distinct period from {staging} where {key} in (select {key} from _changed_keys)"""
@@ -154,8 +153,8 @@ def build_whole(
 ) -> str:
     """A table built whole by its SQL — unless the SQL, the rows of everything it reads and its
     own rows are those recorded when it was last built: then the same SQL would give the same
-    rows, and it is left as it is (a run with nothing new: `mart_dossier_monthly` 1.5 s → 0 at
-    10M rows). Its own rows are compared too, so a table changed by hand is rebuilt."""
+    rows, and it is left as it is. Its own rows are compared too, so a table changed by hand is
+    rebuilt."""
     _state_table(con)
     before = con.execute(
         "select fingerprint from pipeline.build_state where table_name = ? and part = ?",

@@ -36,6 +36,15 @@ class DataPaths:
         return self.root / "audit" / "*" / "*.json"
 
     @property
+    def unmatched_audit(self) -> Path:
+        """Audit records of the landing files no source claims (warehouse/inventory.py)."""
+        return self.root / "audit" / "_landing" / "unmatched.json"
+
+    def reference(self, name: str) -> Path:
+        """A reference file the province supplied in the landing folder, as last staged."""
+        return self.root / "reference" / name
+
+    @property
     def build_db(self) -> Path:
         return self.root / "build.duckdb"
 

@@ -58,8 +58,8 @@ def unit_intervals() -> pl.DataFrame:
     )
 
 
-def agencies(landing: Path | None = None) -> pl.DataFrame:
-    """`<landing>/reference/agencies.csv` when the province supplies one, else the sample list."""
-    supplied = landing / "reference" / "agencies.csv" if landing else None
+def agencies(supplied: Path | None = None) -> pl.DataFrame:
+    """The province's own list as staged from `<landing>/reference/agencies.csv` (see
+    warehouse/inventory.py) when there is one, else the sample list."""
     path = supplied if supplied is not None and supplied.exists() else AGENCIES_SAMPLE_CSV
     return _read(path).select("agency_code", "agency_name", "level", "admin_unit_code")

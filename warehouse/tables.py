@@ -1,21 +1,52 @@
 """The published tables, in build order, with what each is built from.
 
-Dagster makes one asset per entry (assets/model.py); `build_all` runs the same list without
+What a table reads is taken from its SQL (warehouse/build.py `sql_reads`), so the lineage
+cannot drift from the code; the order of `GROUPS` only breaks ties between independent tables.
+Dagster makes one asset per table (assets/model.py); `build_all` runs the same list without
 Dagster (tests, benchmarks). A table's description is the COMMENT ON TABLE of its SQL file.
 """
 
 import re
 from dataclasses import dataclass
 
-from schemas.registry import SOURCES
-from warehouse.build import SQL_DIR, Warehouse
+from warehouse.build import SQL_DIR, Warehouse, sql_reads, table_sql
+
+GROUPS = {  # table → its group in the Dagster UI
+    "dim_admin_unit": "reference",
+    "bridge_admin_unit_2025": "reference",
+    "dim_agency": "reference",
+    "dim_calendar": "reference",
+    "procedure_snapshot": "procedures",
+    "dim_procedure": "procedures",
+    "fact_dossier": "dossiers",
+    "fact_engagement_event": "engagement",
+    "fact_feedback": "feedback",
+    "fact_welfare_activity": "welfare",
+    "fact_mobilization_model": "models",
+    "quarantine": "quality",
+    "load_audit": "quality",
+    "mart_dossier_monthly": "dossiers",
+    "mart_procedure_publication": "procedures",
+    "mart_engagement_yearly": "engagement",
+    "mart_feedback_monthly": "feedback",
+    "mart_welfare_yearly": "welfare",
+    "mart_models_yearly": "models",
+    "mart_service_index_766_detail": "service_index",
+    "mart_service_index_766": "service_index",
+    "mart_province_scorecard": "scorecard",
+}
 
 
 @dataclass(frozen=True)
 class Table:
     name: str
-    deps: tuple[str, ...]  # asset keys: other tables or staging_<source>
     group: str
+    reads: tuple[str, ...]  # tables, staging views and reference tables its SQL names
+
+    @property
+    def deps(self) -> tuple[str, ...]:
+        """The other published tables it is built from."""
+        return tuple(name for name in self.reads if name in GROUPS)
 
     @property
     def description(self) -> str:
@@ -24,65 +55,27 @@ class Table:
         return found.group(1).replace("''", "'") if found else self.name
 
 
-STAGING = tuple(f"staging_{name}" for name in SOURCES)
+def _in_build_order(tables: list[Table]) -> tuple[Table, ...]:
+    """Each table after every table it reads; a cycle is an error naming its tables."""
+    names = {t.name for t in tables}
+    ordered: list[Table] = []
+    pending = list(tables)
+    while pending:
+        done = {t.name for t in ordered}
+        ready = [t for t in pending if {r for r in t.reads if r in names} <= done]
+        if not ready:
+            raise ValueError("tables that read each other: " + ", ".join(t.name for t in pending))
+        ordered += ready
+        pending = [t for t in pending if t not in ready]
+    return tuple(ordered)
 
-TABLES: tuple[Table, ...] = (
-    Table("dim_admin_unit", (), "reference"),
-    Table("bridge_admin_unit_2025", (), "reference"),
-    Table("dim_agency", (), "reference"),
-    Table("dim_calendar", (), "reference"),
-    Table("procedure_snapshot", ("staging_procedures",), "procedures"),
-    Table("dim_procedure", ("procedure_snapshot",), "procedures"),
-    Table("fact_dossier", ("staging_dossiers", "dim_procedure", "dim_agency"), "dossiers"),
-    Table("fact_engagement_event", ("staging_engagement",), "engagement"),
-    Table("fact_feedback", ("staging_feedback", "dim_agency"), "feedback"),
-    Table("fact_welfare_activity", ("staging_welfare",), "welfare"),
-    Table("fact_mobilization_model", ("staging_models",), "models"),
-    Table("quarantine", STAGING, "quality"),
-    Table("load_audit", STAGING, "quality"),
-    Table("mart_dossier_monthly", ("fact_dossier", "bridge_admin_unit_2025"), "dossiers"),
-    Table(
-        "mart_procedure_publication",
-        ("procedure_snapshot", "fact_dossier", "dim_calendar"),
-        "procedures",
-    ),
-    Table(
-        "mart_engagement_yearly", ("fact_engagement_event", "bridge_admin_unit_2025"), "engagement"
-    ),
-    Table("mart_feedback_monthly", ("fact_feedback",), "feedback"),
-    Table("mart_welfare_yearly", ("fact_welfare_activity",), "welfare"),
-    Table("mart_models_yearly", ("fact_mobilization_model",), "models"),
-    Table(
-        "mart_service_index_766_detail",
-        (
-            "mart_dossier_monthly",
-            "mart_feedback_monthly",
-            "mart_procedure_publication",
-            "dim_agency",
-        ),
-        "service_index",
-    ),
-    Table(
-        "mart_service_index_766",
-        ("mart_service_index_766_detail", "bridge_admin_unit_2025"),
-        "service_index",
-    ),
-    Table(
-        "mart_province_scorecard",
-        (
-            "mart_dossier_monthly",
-            "procedure_snapshot",
-            "mart_procedure_publication",
-            "fact_engagement_event",
-            "mart_engagement_yearly",
-            "fact_welfare_activity",
-            "fact_feedback",
-            "fact_mobilization_model",
-            "mart_service_index_766",
-        ),
-        "scorecard",
-    ),
-)
+
+def _table(name: str, group: str) -> Table:
+    reads = tuple(n for n in sql_reads(table_sql(name)) if n != name)
+    return Table(name, group, reads)
+
+
+TABLES: tuple[Table, ...] = _in_build_order([_table(n, g) for n, g in GROUPS.items()])
 TABLE_NAMES = tuple(t.name for t in TABLES)
 
 

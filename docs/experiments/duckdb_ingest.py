@@ -1,4 +1,4 @@
-"""Measurement behind README "Performance" (fifth round): how fast could the dossier ingest be
+"""A measurement for docs/performance.md: how fast could the dossier ingest be
 if written in DuckDB SQL instead of polars + pandera? The core of it on one month's CSV — read
 as text, trim, NFC, parse 5 datetimes and 6 numbers, flags, the ID number's keyed hash (two
 nested sha256), 7 row rules joined into a reason, Parquet — without exact duplicates, key

@@ -33,8 +33,7 @@ DOSSIER_EXPORT_COLUMNS = [c.name for c in DOSSIERS.columns]
 
 
 ROWS_AT_SCALE_1 = 532_834  # dossier rows of the calibrated demo
-# the landing folder's bytes per dossier row: 278 measured (`danvan generate --scale 2`, 283 MiB
-# for 1,064,834 rows; the demo 140 MiB), a quarter added
+# the landing folder's bytes per dossier row (`danvan generate --scale 2`), a quarter added
 LANDING_BYTES_PER_ROW = 350
 
 

@@ -5,7 +5,7 @@ with repeated as (
 ),
 latest as (
     -- a dossier listed in two monthly files (mis-dated re-export) counts once: latest export
-    -- wins. Only the repeated codes go through the window (10M rows: 28 s → 10 s).
+    -- wins. Only the repeated codes go through the window, which is the costly part.
     select * from ${rows} where dossier_code not in (select dossier_code from repeated)
     union all
     select * from ${rows} where dossier_code in (select dossier_code from repeated)

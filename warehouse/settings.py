@@ -1,4 +1,4 @@
-"""Settings from the environment, with the defaults of the README."""
+"""Settings from the environment, with the defaults of docs/settings.md."""
 
 from __future__ import annotations
 

@@ -9,21 +9,40 @@ import time
 
 import dagster as dg
 
+from assets.names import LANDING_INVENTORY, STAGING_KEYS, staging_key
 from assets.partitions import dynamic_name, partitions_for
-from pipelines.resources import DanvanResource
+from assets.resources import DanvanResource
 from schemas.registry import SOURCES
-from warehouse.ingest import sha256_of
+from warehouse.files import sha256_of
 
 
 def _valid_periods(spec, instance) -> set[str]:
     return set(partitions_for(spec).get_partition_keys(dynamic_partitions_store=instance))
 
 
+def _inventory_digest(danvan: DanvanResource, unmatched) -> str:
+    """Changes when a file that fits no source comes or goes, or a reference file changes."""
+    reference = sorted(
+        [p.name, p.stat().st_size, p.stat().st_mtime_ns]
+        for p in (danvan.landing / "reference").glob("*")
+        if p.is_file()
+    )
+    names = sorted(u.path.relative_to(danvan.landing).as_posix() for u in unmatched)
+    return _digest([names, reference])
+
+
+def _digest(inventory: list) -> str:
+    return hashlib.sha256(json.dumps(inventory).encode()).hexdigest()[:16]
+
+
+NOTHING_BESIDE_DELIVERIES = _digest([[], []])  # no stray files, no reference files
+
+
 @dg.sensor(
     name="landing_sensor",
     description="Watches the landing folder; launches the ingest of each new or changed file's "
     "source and period once the file is stable; warns about files that fit no source.",
-    asset_selection=[f"staging_{name}" for name in SOURCES],
+    asset_selection=[*STAGING_KEYS, LANDING_INVENTORY],
     minimum_interval_seconds=60,
 )
 def landing_sensor(context: dg.SensorEvaluationContext, danvan: DanvanResource):
@@ -58,6 +77,14 @@ def landing_sensor(context: dg.SensorEvaluationContext, danvan: DanvanResource):
         requested[name] = sha
         changed.setdefault((delivery.source, delivery.period), []).append(sha)
     run_requests, new_snapshots = [], {}
+    inventory = _inventory_digest(danvan, unmatched)
+    if cursor.get("inventory", NOTHING_BESIDE_DELIVERIES) != inventory:
+        run_requests.append(
+            dg.RunRequest(
+                run_key=f"{LANDING_INVENTORY}:{inventory}",
+                asset_selection=[dg.AssetKey(LANDING_INVENTORY)],
+            )
+        )
     for (source, period), shas in sorted(changed.items()):
         spec = SOURCES[source]
         if spec.period_kind == "date":
@@ -69,7 +96,7 @@ def landing_sensor(context: dg.SensorEvaluationContext, danvan: DanvanResource):
         run_requests.append(
             dg.RunRequest(
                 run_key=f"{source}:{period}:{digest}",
-                asset_selection=[dg.AssetKey(f"staging_{source}")],
+                asset_selection=[dg.AssetKey(staging_key(source))],
                 partition_key=period,
                 tags={"danvan/source": source, "danvan/period": period},
             )
@@ -78,7 +105,9 @@ def landing_sensor(context: dg.SensorEvaluationContext, danvan: DanvanResource):
         context.log.info(
             f"waiting for {len(waiting)} file(s) to be stable: {', '.join(waiting[:5])}"
         )
-    new_cursor = json.dumps({"seen": seen, "requested": requested, "warned": warned})
+    new_cursor = json.dumps(
+        {"seen": seen, "requested": requested, "warned": warned, "inventory": inventory}
+    )
     return dg.SensorResult(
         run_requests=run_requests,
         dynamic_partitions_requests=[

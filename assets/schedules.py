@@ -2,11 +2,14 @@
 
 import dagster as dg
 
+from assets.names import LANDING_INVENTORY
 from warehouse.tables import TABLE_NAMES
 
 refresh_warehouse = dg.define_asset_job(
     name="refresh_warehouse",
-    selection=dg.AssetSelection.assets(*TABLE_NAMES, "reporting_db", "yearly_report"),
+    selection=dg.AssetSelection.assets(
+        LANDING_INVENTORY, *TABLE_NAMES, "reporting_db", "yearly_report"
+    ),
     description="Rebuild every table of build.duckdb from staging, run the checks, publish.",
 )
 

@@ -31,7 +31,7 @@ class DanvanResource(dg.ConfigurableResource):
     @property
     def warehouse(self) -> Warehouse:
         config = Path(self.index_766_config) if self.index_766_config else None
-        return Warehouse(self.paths, self.landing, config, rebuild=self.rebuild)
+        return Warehouse(self.paths, config, rebuild=self.rebuild)
 
     def discover(self) -> tuple[list[Delivery], list[Unmatched]]:
         return discover(self.landing, SOURCES.values())

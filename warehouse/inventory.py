@@ -1,0 +1,54 @@
+"""What the landing folder holds besides source deliveries, brought under the data folder so
+that the model never reads the landing folder: the files no source claims (recorded for
+load_audit as rejected) and the province's own reference files (`reference/agencies.csv`)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from schemas.landing import Unmatched, discover
+from schemas.registry import SOURCES
+from warehouse.atomic import replacing, write_atomic_text
+from warehouse.files import sha256_of
+from warehouse.paths import DataPaths
+
+SUPPLIED_REFERENCE = ("agencies.csv",)  # files a province may drop into <landing>/reference/
+
+
+@dataclass(frozen=True)
+class Inventory:
+    unmatched: list[Unmatched]
+    reference_files: list[str]  # supplied reference files now staged
+
+
+def _record(landing: Path, item: Unmatched) -> dict:
+    relative = item.path.relative_to(landing)
+    return {
+        "source": relative.parts[0] if len(relative.parts) > 1 else "",
+        "source_file": relative.as_posix(),
+        "sha256": sha256_of(item.path),
+        "period": "",
+        "status": "rejected",
+        "message": item.reason,
+    }
+
+
+def record_landing(landing: Path, paths: DataPaths) -> Inventory:
+    """Write the unmatched files' audit records and stage the supplied reference files; a
+    reference file no longer supplied is removed, so the shipped sample applies again."""
+    _, unmatched = discover(landing, SOURCES.values())
+    records = [_record(landing, item) for item in unmatched]
+    write_atomic_text(json.dumps(records, ensure_ascii=False, indent=1), paths.unmatched_audit)
+    staged = []
+    for name in SUPPLIED_REFERENCE:
+        supplied, target = landing / "reference" / name, paths.reference(name)
+        if supplied.exists():
+            with replacing(target) as temporary:
+                shutil.copyfile(supplied, temporary)
+            staged.append(name)
+        else:
+            target.unlink(missing_ok=True)
+    return Inventory(unmatched, staged)
