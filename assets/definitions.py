@@ -1,5 +1,7 @@
 """The Dagster code location: every asset, check and resource of the project."""
 
+import os
+
 import dagster as dg
 
 from assets.ingest import STAGING_ASSETS
@@ -10,7 +12,7 @@ from assets.quality import published_table_suites
 from assets.resources import DanvanResource
 from assets.schedules import nightly_refresh, refresh_warehouse
 from assets.sensors import landing_sensor
-from warehouse.settings import Settings
+from warehouse.settings import DEFAULTS
 
 ALL_ASSETS = [
     *STAGING_ASSETS,
@@ -22,9 +24,16 @@ ALL_ASSETS = [
 ]
 
 
-def build_definitions(settings: Settings) -> dg.Definitions:
+def _folder(name: str) -> str | dg.EnvVar:
+    """A folder setting as a Dagster EnvVar when the environment sets it (resolved when a run
+    starts, and shown by name in the UI), else its default."""
+    return dg.EnvVar(name) if os.environ.get(name) else DEFAULTS[name]
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
     return dg.Definitions(
-        assets=ALL_ASSETS,
+        assets=dg.with_source_code_references(ALL_ASSETS),
         jobs=[refresh_warehouse],
         schedules=[nightly_refresh],
         sensors=[landing_sensor],
@@ -34,10 +43,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         executor=dg.in_process_executor,
         resources={
             "danvan": DanvanResource(
-                landing_dir=str(settings.landing_dir), data_dir=str(settings.data_dir)
+                landing_dir=_folder("DANVAN_LANDING_DIR"), data_dir=_folder("DANVAN_DATA_DIR")
             )
         },
     )
-
-
-defs = build_definitions(Settings.from_env())

@@ -1,13 +1,12 @@
 """One partitioned staging asset per source, built from its SourceSpec (one generic path)."""
 
 import time
-import warnings
 
 import dagster as dg
 import polars as pl
 
 from assets.metadata import column_schema, preview
-from assets.names import staging_key
+from assets.names import OWNERS, staging_key
 from assets.partitions import partitions_for
 from assets.progress import report
 from assets.resources import DanvanResource
@@ -20,9 +19,6 @@ from warehouse.ingest import (
     ingest_periods,
 )
 from warehouse.settings import MissingKeyError, pii_key
-
-# single-run backfills are what the ingest relies on; the notice repeated on every run is noise
-warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=dg.BetaWarning)
 
 
 def check_names(source: str) -> dict[str, str]:
@@ -165,6 +161,7 @@ def make_staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
             "(with reasons); the newest delivery of a period replaces older ones."
         ),
         group_name=spec.name,
+        owners=OWNERS,
         kinds={"polars", "parquet"},
         partitions_def=partitions_for(spec),
         # a backfill of a range of periods runs as one run (`--partition-range` needs it)

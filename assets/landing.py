@@ -3,7 +3,7 @@ under the data folder (warehouse/inventory.py) so that no table reads the landin
 
 import dagster as dg
 
-from assets.names import LANDING_INVENTORY
+from assets.names import LANDING_INVENTORY, OWNERS
 from assets.progress import report
 from assets.resources import DanvanResource
 from warehouse.inventory import record_landing
@@ -17,6 +17,7 @@ from warehouse.inventory import record_landing
         "else the shipped sample list), staged under the data folder."
     ),
     group_name="landing",
+    owners=OWNERS,
     kinds={"json"},
 )
 def landing_inventory(

@@ -9,7 +9,7 @@ import dagster as dg
 
 from assets.charts import extra_metadata
 from assets.metadata import column_schema, preview
-from assets.names import upstream_keys
+from assets.names import OWNERS, upstream_keys
 from assets.progress import report
 from assets.resources import DanvanResource
 from warehouse.build import table_sql
@@ -61,6 +61,7 @@ def make_table_asset(table: Table) -> dg.AssetsDefinition:
         name=table.name,
         description=table.description,
         group_name=table.group,
+        owners=OWNERS,
         kinds={"duckdb", "sql"},
         deps=upstream_keys(table.reads, TABLE_NAMES),
         pool=BUILD_POOL,

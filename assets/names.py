@@ -5,6 +5,7 @@ from schemas.registry import SOURCES
 from warehouse.build import REFERENCE_TABLES, STAGING_VIEWS
 
 LANDING_INVENTORY = "landing_inventory"
+OWNERS = ["team:danvan-data"]  # who answers for every asset of this code location
 
 
 def staging_key(source: str) -> str:

@@ -7,6 +7,7 @@ import dagster as dg
 import duckdb
 
 from assets.model import BUILD_POOL, PUBLISHED_FRESHNESS
+from assets.names import OWNERS
 from assets.progress import report
 from assets.resources import DanvanResource
 from warehouse.tables import TABLE_NAMES
@@ -19,6 +20,7 @@ from warehouse.tables import TABLE_NAMES
         "build, swapped in with an atomic rename: open connections keep the previous publish."
     ),
     group_name="publish",
+    owners=OWNERS,
     kinds={"duckdb"},
     deps=list(TABLE_NAMES),
     pool=BUILD_POOL,
@@ -60,6 +62,7 @@ def reporting_db(context: dg.AssetExecutionContext, danvan: DanvanResource) -> d
         "of the scorecard. Written to <data>/reports/bao_cao_<year>.html."
     ),
     group_name="publish",
+    owners=OWNERS,
     kinds={"html"},
     deps=["reporting_db"],
 )

@@ -126,13 +126,13 @@ def test_sensor_adds_snapshot_partitions_and_warns_about_unmatched_files(tmp_pat
 def test_the_nightly_schedule():
     assert nightly_refresh.cron_schedule == "0 2 * * *"
     assert nightly_refresh.execution_timezone == "Asia/Ho_Chi_Minh"
-    job = defs.resolve_job_def("refresh_warehouse")
+    job = defs().resolve_job_def("refresh_warehouse")
     selected = {key.to_user_string() for key in job.asset_layer.selected_asset_keys}
     assert selected == set(TABLE_NAMES) | {"landing_inventory", "reporting_db", "yearly_report"}
 
 
 def test_published_assets_carry_a_freshness_policy():
-    graph = defs.resolve_asset_graph()
+    graph = defs().resolve_asset_graph()
     for name in (*TABLE_NAMES, "reporting_db"):
         assert graph.get(dg.AssetKey(name)).freshness_policy is not None, name
 
@@ -172,8 +172,8 @@ def test_backfill_of_a_partition_range_from_the_command_line(tmp_path):
 
 def test_runs_launched_by_dagster_run_their_steps_in_the_run_process():
     # as `danvan run` does: a process per step would load the definitions again each time
-    assert defs.resolve_job_def("refresh_warehouse").executor_def.name == "in_process"
-    assert defs.resolve_implicit_global_asset_job_def().executor_def.name == "in_process"
+    assert defs().resolve_job_def("refresh_warehouse").executor_def.name == "in_process"
+    assert defs().resolve_implicit_global_asset_job_def().executor_def.name == "in_process"
 
 
 @pytest.mark.slow
@@ -245,7 +245,7 @@ def test_the_webserver_shows_every_asset_and_check(tmp_path):
             for n in nodes["data"]["assetNodes"]
             for c in (n["assetChecksOrError"] or {}).get("checks", [])
         }
-        graph = defs.resolve_asset_graph()
+        graph = defs().resolve_asset_graph()
         assert found_assets == {k.to_user_string() for k in graph.get_all_asset_keys()}
         assert found_checks == {k.name for k in graph.asset_check_keys}
     finally:
@@ -254,7 +254,7 @@ def test_the_webserver_shows_every_asset_and_check(tmp_path):
 
 
 def test_all_assets_are_documented_grouped_and_kinded():
-    graph = defs.resolve_asset_graph()
+    graph = defs().resolve_asset_graph()
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
         assert node.description and node.group_name and node.kinds, key

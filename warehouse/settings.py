@@ -12,6 +12,9 @@ DEMO_PII_KEY = "danvan-demo-key-do-not-use-in-production"
 log = logging.getLogger("danvan")
 
 
+DEFAULTS = {"DANVAN_LANDING_DIR": "data/landing", "DANVAN_DATA_DIR": "data"}
+
+
 @dataclass(frozen=True)
 class Settings:
     landing_dir: Path
@@ -22,9 +25,14 @@ class Settings:
         cls, landing: str | Path | None = None, data: str | Path | None = None
     ) -> Settings:
         return cls(
-            landing_dir=Path(landing or os.environ.get("DANVAN_LANDING_DIR", "data/landing")),
-            data_dir=Path(data or os.environ.get("DANVAN_DATA_DIR", "data")),
+            landing_dir=Path(landing or setting("DANVAN_LANDING_DIR")),
+            data_dir=Path(data or setting("DANVAN_DATA_DIR")),
         )
+
+
+def setting(name: str) -> str:
+    """A folder setting from the environment, else its default (docs/settings.md)."""
+    return os.environ.get(name) or DEFAULTS[name]
 
 
 @functools.cache
