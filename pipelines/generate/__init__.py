@@ -18,6 +18,7 @@ from pipelines.generate import defects, engagement, feedback, models, welfare, w
 from pipelines.generate.dossiers import EXPORT_AT, local_blocks, make_block, province_blocks
 from pipelines.generate.export import as_text, with_headers, write_csv, write_xlsx
 from pipelines.generate.procedures import catalogue
+from pipelines.generate.territory import binh_thuan
 from schemas.dossiers import SPEC as DOSSIERS
 from schemas.procedures import SPEC as PROCEDURES
 from warehouse.calendar import calendar
@@ -51,7 +52,7 @@ def _units(level: str, month: dt.date, rng: np.random.Generator) -> pl.DataFrame
             (pl.col("level") == {"Huyện": "district", "Xã": "commune", "Tỉnh": "province"}[level])
             & (pl.col("valid_from").is_null() | (pl.col("valid_from") <= month))
             & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= end))
-            & (pl.col("parent_code") != "68")
+            & pl.col("code").is_in(binh_thuan())
         )
         .select("code")
         .unique(maintain_order=True)

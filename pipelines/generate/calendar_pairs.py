@@ -4,6 +4,7 @@ events share a natural key."""
 import numpy as np
 import polars as pl
 
+from pipelines.generate.territory import binh_thuan
 from warehouse.calendar import calendar
 from warehouse.reference import admin_units
 
@@ -12,9 +13,7 @@ def unit_days(level: str, year: int) -> pl.DataFrame:
     """Every (code, date) with the unit in force on that working day of the year."""
     gso_level = {"Tỉnh": "province", "Huyện": "district", "Xã": "commune"}[level]
     units = admin_units().filter(
-        (pl.col("level") == gso_level)
-        & (pl.col("parent_code").fill_null("") != "68")
-        & (pl.col("code") != "68")
+        (pl.col("level") == gso_level) & pl.col("code").is_in(binh_thuan())
     )
     days = (
         calendar()

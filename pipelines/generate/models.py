@@ -3,6 +3,7 @@
 import numpy as np
 import polars as pl
 
+from pipelines.generate.territory import binh_thuan
 from schemas.models import FIELDS, RECOGNISED, SPREAD, STATUSES
 from warehouse.reference import admin_units
 
@@ -21,7 +22,11 @@ THEMES = [
 
 
 def registers(rng: np.random.Generator, year: int) -> dict[int, pl.DataFrame]:
-    communes = admin_units().filter((pl.col("level") == "commune") & pl.col("valid_from").is_null())
+    communes = admin_units().filter(
+        (pl.col("level") == "commune")
+        & pl.col("valid_from").is_null()
+        & pl.col("code").is_in(binh_thuan())
+    )
     n = 160
     pick = rng.integers(0, communes.height, n)
     base = pl.DataFrame(

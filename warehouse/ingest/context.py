@@ -44,7 +44,13 @@ class IngestContext:
     @classmethod
     def standard(cls, pii_key: bytes, landing: Path, loaded_at: dt.datetime | None = None):
         units = reference.admin_units()
-        districts = units.filter(pl.col("level") == "district").select("code", "name").unique()
+        districts = (
+            units.filter(
+                (pl.col("level") == "district") & (pl.col("parent_code") == reference.PROVINCE_CODE)
+            )
+            .select("code", "name")
+            .unique()
+        )
         return cls(
             pii_key=pii_key,
             landing=landing,
