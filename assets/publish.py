@@ -6,6 +6,7 @@ import time
 import dagster as dg
 import duckdb
 
+from assets.automation import AFTER_UPSTREAM
 from assets.model import BUILD_POOL, PUBLISHED_FRESHNESS
 from assets.names import OWNERS
 from assets.progress import report
@@ -25,6 +26,7 @@ from warehouse.tables import TABLE_NAMES
     deps=list(TABLE_NAMES),
     pool=BUILD_POOL,
     freshness_policy=PUBLISHED_FRESHNESS,
+    automation_condition=AFTER_UPSTREAM,
 )
 def reporting_db(context: dg.AssetExecutionContext, danvan: DanvanResource) -> dg.MaterializeResult:
     started = time.perf_counter()
@@ -65,6 +67,7 @@ def reporting_db(context: dg.AssetExecutionContext, danvan: DanvanResource) -> d
     owners=OWNERS,
     kinds={"html"},
     deps=["reporting_db"],
+    automation_condition=AFTER_UPSTREAM,
 )
 def yearly_report(
     context: dg.AssetExecutionContext, danvan: DanvanResource

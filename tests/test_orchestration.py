@@ -15,6 +15,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from dagster._core.instance.ref import InstanceRef
 
 from assets.charts import index_chart
 from assets.definitions import ALL_ASSETS, defs
@@ -117,7 +118,7 @@ def test_sensor_adds_snapshot_partitions_and_warns_about_unmatched_files(tmp_pat
     assert landing.requested(result) == [("staging_procedures", "2024-12-31")]
     (added,) = result.dynamic_partitions_requests
     assert (added.partitions_def_name, list(added.partition_keys)) == (
-        "procedures_snapshots",
+        "procedures_periods",
         ["2024-12-31"],
     )
     assert json.loads(landing.cursor)["warned"] == ["dossiers/bao_cao_tong_hop.csv"]
@@ -138,13 +139,22 @@ def test_published_assets_carry_a_freshness_policy():
 
 
 def test_backfill_of_a_partition_range_from_the_command_line(tmp_path):
-    landing, data = tmp_path / "landing", tmp_path / "data"
+    landing, data, home = tmp_path / "landing", tmp_path / "data", tmp_path / "home"
     for month in ("01", "02", "03"):
         write_csv(
             landing / f"dossiers/ho_so_2024-{month}.csv",
             [dossier_in_month(f"H{month}", month)],
         )
-    env = {**os.environ, "DANVAN_LANDING_DIR": str(landing), "DANVAN_DATA_DIR": str(data)}
+    # the periods are partitions once the sensor (or `danvan run`) has seen their files
+    home.mkdir()
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
+        instance.add_dynamic_partitions("dossiers_periods", ["2024-01", "2024-02", "2024-03"])
+    env = {
+        **os.environ,
+        "DANVAN_LANDING_DIR": str(landing),
+        "DANVAN_DATA_DIR": str(data),
+        "DAGSTER_HOME": str(home),
+    }
     done = subprocess.run(
         [
             bin_path("dagster"),
