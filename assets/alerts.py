@@ -48,16 +48,57 @@ def _ui_link(run_id: str) -> str:
     return f"{base}/runs/{run_id}"
 
 
+def _error_text(error) -> str:
+    """The asset's own exception, not Dagster's wrapper around it (which says only where)."""
+    while error.cause is not None and error.cls_name.startswith("Dagster"):
+        error = error.cause
+    return error.message.strip().splitlines()[0]
+
+
+def _why_failed(instance, run_id: str, failed_checks: list) -> str:
+    reasons = []
+    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_FAILURE):
+        data = entry.dagster_event.step_failure_data
+        if data.error is not None and data.error.cls_name == "DagsterAssetCheckFailedError":
+            continue  # said by its checks, below
+        user = data.user_failure_data
+        text = user.description if user and user.description else None
+        reasons.append(f"{entry.step_key}: {text or _error_text(data.error)}")
+    for e in failed_checks:
+        if e.severity == dg.AssetCheckSeverity.ERROR:
+            where = f" [{e.partition}]" if e.partition else ""
+            reasons.append(f"blocking check {e.check_name}{where} failed: {e.description}")
+    return "; ".join(reasons) or "the run failed (see its logs)"
+
+
 def alerts_for_run(instance: dg.DagsterInstance, record) -> list[dict]:
     run = record.dagster_run
     ended = _utc(record.update_timestamp).isoformat(timespec="seconds")
     common = {"run_id": run.run_id, "job": run.job_name, "time": ended, "ui": _ui_link(run.run_id)}
+    failed = [
+        entry.dagster_event.asset_check_evaluation_data
+        for entry in instance.all_logs(
+            run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        )
+        if not entry.dagster_event.asset_check_evaluation_data.passed
+    ]
     found = []
-    for entry in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION):
-        evaluation = entry.dagster_event.asset_check_evaluation_data
-        if evaluation.passed or not _started_failing(instance, evaluation, run.run_id):
+    if run.status == dg.DagsterRunStatus.FAILURE:
+        what = ""
+        if "danvan/period" in run.tags:
+            what = f" ({run.tags['danvan/source']} {run.tags['danvan/period']})"
+        found.append(
+            {
+                "kind": "run_failed",
+                "severity": "ERROR",
+                "summary": f"run of {run.job_name} failed{what}",
+                "description": _why_failed(instance, run.run_id, failed),
+                **common,
+            }
+        )
+    for evaluation in failed:
+        if not _started_failing(instance, evaluation, run.run_id):
             continue
-        asset = evaluation.asset_key.to_user_string()
         where = f" [{evaluation.partition}]" if evaluation.partition else ""
         found.append(
             {
@@ -65,34 +106,13 @@ def alerts_for_run(instance: dg.DagsterInstance, record) -> list[dict]:
                 "severity": evaluation.severity.value,
                 "summary": f"check {evaluation.check_name}{where} failed "
                 f"({evaluation.severity.value})",
-                "asset": asset,
+                "asset": evaluation.asset_key.to_user_string(),
                 "check": evaluation.check_name,
                 "partition": evaluation.partition,
                 "description": evaluation.description or "",
                 "numbers": _numbers(evaluation.metadata or {}),
                 **common,
             }
-        )
-    if run.status == dg.DagsterRunStatus.FAILURE:
-        steps = [
-            e.dagster_event.event_specific_data.error.message.strip().splitlines()[0]
-            for e in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.STEP_FAILURE)
-            if e.dagster_event.event_specific_data.error is not None
-        ]
-        found.insert(
-            0,
-            {
-                "kind": "run_failed",
-                "severity": "ERROR",
-                "summary": f"run of {run.job_name} failed"
-                + (
-                    f" ({run.tags['danvan/source']} {run.tags['danvan/period']})"
-                    if "danvan/period" in run.tags
-                    else ""
-                ),
-                "description": "; ".join(steps) or "the run failed (see its logs)",
-                **common,
-            },
         )
     return found
 

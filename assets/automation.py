@@ -22,7 +22,7 @@ _PUBLISH_ANYWAY = dg.AssetSelection.checks(
 )
 _UPSTREAM_BLOCKED = AC.any_deps_match(
     AC.any_checks_match(AC.check_failed(), blocking_only=True).ignore(_PUBLISH_ANYWAY)
-)
+).with_label("a blocking check upstream failed (other than a rejected file or a lost period)")
 
 AFTER_UPSTREAM = (
     AC.any_deps_updated().since_last_handled()

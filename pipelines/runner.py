@@ -28,14 +28,17 @@ from schemas.registry import SOURCES
 from warehouse.settings import Settings
 from warehouse.tables import TABLE_NAMES
 
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# the run prints its own lines (and the checks that failed): Dagster's console shows errors only
+# (a failure's traceback is in the run's logs in the Dagster UI)
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 @dataclass(frozen=True)
 class FailedCheck:
     name: str
     partition: str | None
-    severity: str  # ERROR (blocking) or WARN
+    severity: str  # ERROR or WARN
+    blocking: bool  # failed blocking at ERROR: the run fails (exit 1)
     description: str
 
     def __str__(self) -> str:
@@ -89,7 +92,13 @@ def _error_text(error) -> str:
 
 def _failed_checks(result: dg.ExecuteInProcessResult) -> list[FailedCheck]:
     return [
-        FailedCheck(e.check_name, e.partition, e.severity.value, e.description or "")
+        FailedCheck(
+            e.check_name,
+            e.partition,
+            e.severity.value,
+            bool(e.blocking) and e.severity == dg.AssetCheckSeverity.ERROR,
+            e.description or "",
+        )
         for e in result.get_asset_check_evaluations()
         if not e.passed
     ]
@@ -98,8 +107,7 @@ def _failed_checks(result: dg.ExecuteInProcessResult) -> list[FailedCheck]:
 def _stops_publish(check: FailedCheck) -> bool:
     """A failed blocking check whose data must not be published (the rows of a period are not
     whole); a rejected file or a mostly quarantined period is named and the rest published."""
-    rule = next((r for r in PUBLISH_ANYWAY if check.name.endswith(f"_{r}")), None)
-    return check.severity == "ERROR" and rule is None
+    return check.blocking and not any(check.name.endswith(f"_{r}") for r in PUBLISH_ANYWAY)
 
 
 def run_pipeline(
@@ -185,8 +193,9 @@ def _run(settings: Settings, echo, rebuild: bool, instance: dg.DagsterInstance) 
                 summary.failures.append(message)
                 blocking = blocking or kind != "rejected_file"
             for check in _failed_checks(result):
+                echo(f"  ! check {check} did not pass: {check.description}")
                 summary.failed_checks.append(check)
-                if check.severity == "ERROR":
+                if check.blocking:
                     summary.failures.append(check.description)
                     blocking = blocking or _stops_publish(check)
         mark = "ok" if success else "FAILED"
@@ -218,7 +227,7 @@ def _model_and_publish(resources, instance, summary: RunSummary, echo) -> None:
     echo(f"[checks] {len(evaluations) - len(failed)} passed, {len(failed)} failed")
     summary.failed_checks.extend(failed)
     for check in failed:
-        if check.severity == "ERROR":
+        if check.blocking:
             summary.failures.append(check.description)
         echo(f"  ! check {check} did not pass: {check.description}")
     if result.success:

@@ -296,3 +296,60 @@ def test_the_766_chart_in_the_ui_is_a_png(demo):
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", png[16:24])
     assert (width, height) == (540, 234)  # 6 × 2.6 inches at 90 dpi
+
+
+def test_the_sensor_cursor_holds_only_what_is_not_yet_ingested(tmp_path):
+    from tests.helpers import ingest
+
+    landing = Landing(tmp_path)
+    path = write_csv(landing.root / "dossiers/ho_so_2024-01.csv", [dossier()])
+    _age(path, 120)
+    first = landing.tick()
+    (waiting,) = first.asset_events  # told where a monitor looks, not only in the tick log
+    assert waiting.asset_key == dg.AssetKey("staging_dossiers")
+    assert "ho_so_2024-01.csv: waiting until it stops changing" in waiting.metadata["warning"].value
+    assert landing.requested(landing.tick()) == [("staging_dossiers", "2024-01")]
+    assert list(json.loads(landing.cursor)["files"]) == ["dossiers/ho_so_2024-01.csv"]
+    ingest(landing.root, tmp_path / "data", "dossiers", "2024-01")  # the launched run
+    assert landing.requested(landing.tick()) == []
+    assert json.loads(landing.cursor) == {
+        "files": {},  # the audit records it as it is: nothing left to remember
+        "warned": [],
+        "inventory": json.loads(landing.cursor)["inventory"],
+    }
+    # a file that fits no source is warned about once, and forgotten once it is gone
+    stray = landing.root / "dossiers/notes.txt"
+    stray.write_text("x")
+    (warning,) = landing.tick().asset_events
+    assert warning.asset_key == dg.AssetKey("landing_inventory")
+    assert "notes.txt" in warning.metadata["warning"].value
+    assert landing.tick().asset_events == []
+    stray.unlink()
+    landing.tick()
+    assert json.loads(landing.cursor)["warned"] == []
+
+
+def test_the_sensor_leaves_a_period_that_has_not_begun_and_says_so(tmp_path):
+    landing = Landing(tmp_path)
+    path = write_csv(landing.root / "dossiers/ho_so_2099-01.csv", [dossier()])
+    _age(path, 120)
+    (warning,) = landing.tick().asset_events
+    assert "period 2099-01 has not begun yet" in warning.metadata["warning"].value
+    assert landing.requested(landing.tick()) == []
+
+
+def test_the_sensor_makes_staged_periods_partitions(tmp_path):
+    # an instance that has not seen them (a new instance, an upgrade): the periods staged in
+    # the data folder become partitions again
+    from tests.helpers import ingest
+
+    landing = Landing(tmp_path)
+    path = write_csv(landing.root / "dossiers/ho_so_2024-03.csv", [dossier_in_month("H", "03")])
+    ingest(landing.root, tmp_path / "data", "dossiers", "2024-03")
+    path.unlink()  # archived out of the landing folder
+    result = landing.tick()
+    (added,) = result.dynamic_partitions_requests
+    assert (added.partitions_def_name, list(added.partition_keys)) == (
+        "dossiers_periods",
+        ["2024-03"],
+    )

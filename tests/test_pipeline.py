@@ -307,3 +307,38 @@ def test_run_says_when_the_landing_folder_is_empty(tmp_path):
     lines.clear()
     assert run_pipeline(settings, echo=lines.append).published
     assert not any("no files in" in line for line in lines)
+
+
+def _welfare_quarter(landing: Path, quarter: str, rows: list[dict]) -> Path:
+    from schemas.welfare import SPEC as WELFARE
+
+    return write_csv(landing / f"welfare/an_sinh_MTTQ_2024-{quarter}.csv", rows, WELFARE)
+
+
+@pytest.mark.slow
+def test_a_wholly_quarantined_quarter_fails_the_run_loudly_and_the_rest_publishes(tmp_path):
+    """No source silently loses a period (#16): the file and its top reasons are named, the
+    command exits 1, and everything else is still built and published."""
+    from tests.test_sources import activity
+
+    landing, data = tmp_path / "landing", tmp_path / "data"
+    write_csv(landing / "dossiers/ho_so_2024-01.csv", [dossier()])
+    _welfare_quarter(landing, "Q1", [activity(), activity(admin_unit="H. Bắc Bình")])
+    lost = [activity(activity_date=f"0{d}/04/2024", quantity="0") for d in range(1, 8)]
+    lost.append(activity(activity_date="15/04/2024", value_vnd="không rõ"))
+    _welfare_quarter(landing, "Q2", lost)
+    done = run_danvan(landing, data)
+    assert done.returncode == 1, done.stdout[-3000:]
+    errors = done.stdout[done.stdout.index("errors:") :]
+    assert "welfare 2024-Q2: welfare/an_sinh_MTTQ_2024-Q2.csv: 8 of 8 rows quarantined" in errors
+    assert "(100.0%, above 50%)" in errors
+    assert "7 × Số lượng" in errors and "1 × Thành tiền" in errors  # the top reasons, counted
+    assert "published: " + str(data / "reporting.duckdb") in done.stdout
+    con = duckdb.connect(str(data / "reporting.duckdb"), read_only=True)
+    try:
+        periods = con.sql("select distinct period from fact_welfare_activity").fetchall()
+        dossiers = con.sql("select count(*) from fact_dossier").fetchall()[0][0]
+        held = con.sql("select count(*) from quarantine where period = '2024-Q2'").fetchall()
+    finally:
+        con.close()
+    assert periods == [("2024-Q1",)] and dossiers == 1 and held == [(8,)]
