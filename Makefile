@@ -16,7 +16,9 @@ $(INSTALLED): pyproject.toml
 install: $(INSTALLED)
 
 # the project's one Dagster instance: what `make demo` (and `danvan run`) did shows in `make ui`
-INSTANCE := DAGSTER_HOME=$(CURDIR)/.dagster
+INSTANCE_HOME ?= $(CURDIR)/.dagster
+INSTANCE := DAGSTER_HOME=$(INSTANCE_HOME)
+UI_PORT ?= 3000
 
 demo: install
 	GX_ANALYTICS_ENABLED=false $(INSTANCE) $(BIN)/danvan demo
@@ -43,7 +45,7 @@ bench: install
 
 # the webserver and the daemon (sensors, schedule, automation, alerts); Ctrl-C stops them cleanly
 ui: install
-	GX_ANALYTICS_ENABLED=false DANVAN_DEMO=$${DANVAN_DEMO:-1} $(INSTANCE) $(BIN)/danvan ui
+	GX_ANALYTICS_ENABLED=false DANVAN_DEMO=$${DANVAN_DEMO:-1} $(INSTANCE) $(BIN)/danvan ui --port $(UI_PORT)
 
 # removes the data and the instance's history (runs, events), keeps its shipped dagster.yaml
 clean:

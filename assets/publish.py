@@ -39,7 +39,10 @@ def reporting_db(context: dg.AssetExecutionContext, danvan: DanvanResource) -> d
         counts = [(t, con.sql(f"select count(*) from {t}").fetchall()[0][0]) for (t,) in tables]
     finally:
         con.close()
-    listing = "\n".join(["| table | rows |", "|---|---|"] + [f"| {t} | {n:,} |" for t, n in counts])
+    listing = dg.MetadataValue.table(
+        records=[dg.TableRecord({"table": t, "rows": n}) for t, n in counts],
+        schema=dg.TableSchema(columns=[dg.TableColumn("table"), dg.TableColumn("rows", "int")]),
+    )
     report(
         context,
         f"reporting_db: published {target} and its Parquet exports, {len(counts)} tables "
@@ -51,7 +54,7 @@ def reporting_db(context: dg.AssetExecutionContext, danvan: DanvanResource) -> d
             "tables": len(counts),
             "dagster/row_count": sum(n for _, n in counts),
             "size_bytes": target.stat().st_size,
-            "published_tables": dg.MetadataValue.md(listing),
+            "published_tables": listing,
         }
     )
 

@@ -353,3 +353,55 @@ def test_the_sensor_makes_staged_periods_partitions(tmp_path):
         "dossiers_periods",
         ["2024-03"],
     )
+
+
+def _processes_of(pid: int) -> list:
+    import psutil
+
+    return psutil.Process(pid).children(recursive=True)
+
+
+def _alive(processes) -> list[int]:
+    import psutil
+
+    return [p.pid for p in processes if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm with interrupts ignored"])
+def test_make_ui_stops_cleanly(tmp_path, how):
+    """Ctrl-C in the terminal (SIGINT to the foreground group: make and everything it started)
+    stops the webserver, the daemon and the code servers, with no traceback; so does SIGTERM
+    when `make ui &` was started by a script, with interrupts ignored."""
+    import signal
+
+    port = _free_port()
+    ignored = how.startswith("sigterm")
+    server = subprocess.Popen(
+        ["make", "ui", f"UI_PORT={port}", f"INSTANCE_HOME={tmp_path / 'home'}"],
+        cwd=ROOT,
+        env={**os.environ, "DANVAN_DATA_DIR": str(tmp_path / "data")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignored else None,
+    )
+    try:
+        _wait_for_assets(port)
+        started = _processes_of(server.pid)
+        assert len(started) >= 4  # danvan ui, dg dev, the webserver, the daemon, code servers
+        if ignored:
+            server.send_signal(signal.SIGTERM)
+        else:
+            os.killpg(server.pid, signal.SIGINT)
+        output = server.communicate(timeout=120)[0]
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+    assert "Dagster services shut down" in output and "the Dagster UI has stopped" in output
+    assert "Traceback" not in output, output[-3000:]
+    deadline = time.time() + 60  # code servers stop on their heartbeat
+    while _alive(started) and time.time() < deadline:
+        time.sleep(1)
+    assert _alive(started) == []
