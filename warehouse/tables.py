@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from warehouse.build import SQL_DIR, Warehouse, sql_reads, table_sql
 
 GROUPS = {  # table → its group in the Dagster UI
+    "dim_level": "reference",
     "dim_admin_unit": "reference",
     "bridge_admin_unit_2025": "reference",
     "dim_agency": "reference",

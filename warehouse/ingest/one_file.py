@@ -26,6 +26,7 @@ from warehouse.ingest.rules import (
     column_sums,
     future_failures,
     key_conflicts,
+    level_failures,
     parse_failures,
     period_failures,
     reconcile_totals,
@@ -124,6 +125,7 @@ class _FileIngest:
                 period_failures(spec, typed, delivery.period),
                 future_failures(spec, typed, delivery.exported_at),
                 unit_failures(spec, typed, context.units),
+                level_failures(spec, typed),
             ]
         )
         good = typed.join(failures.select(pl.col("row").alias(ROW)).unique(), on=ROW, how="anti")
