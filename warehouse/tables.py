@@ -32,6 +32,7 @@ GROUPS = {  # table → its group in the Dagster UI
     "mart_feedback_monthly": "feedback",
     "mart_welfare_yearly": "welfare",
     "mart_models_yearly": "models",
+    "mart_commune_yearly": "mass_mobilisation",
     "mart_service_index_766_detail": "service_index",
     "mart_service_index_766": "service_index",
     "mart_province_scorecard": "scorecard",

@@ -1,5 +1,5 @@
 -- Every unit code in force before the 2025 reform → the unit in force since 2025-07-01 that its
--- territory belongs to (docs/indicators.md, "Units over time"). Communes by the crosswalk of
+-- territory belongs to (docs/units.md). Communes by the crosswalk of
 -- Resolution 1671 (and the resolutions of 2024-12-01 through their successor); districts, which
 -- were abolished with no successor, and the old provinces lie within the new province.
 create or replace table bridge_admin_unit_2025 as
@@ -63,7 +63,7 @@ select
 from units
 order by old_level, old_code, new_code;
 
-comment on table bridge_admin_unit_2025 is 'Đơn vị trước 01/7/2025 → đơn vị từ 01/7/2025 chứa địa bàn của nó: xã theo NQ 1671 (xã sáp nhập 01/12/2024 qua xã kế thừa), huyện và tỉnh cũ nằm trong tỉnh mới — every pre-reform unit code → the 2025 unit its territory belongs to (docs/indicators.md, Units over time)';
+comment on table bridge_admin_unit_2025 is 'Đơn vị trước 01/7/2025 → đơn vị từ 01/7/2025 chứa địa bàn của nó: xã theo NQ 1671 (xã sáp nhập 01/12/2024 qua xã kế thừa), huyện và tỉnh cũ nằm trong tỉnh mới — every pre-reform unit code → the 2025 unit its territory belongs to (docs/units.md)';
 comment on column bridge_admin_unit_2025.old_code is 'Mã đơn vị trước 01/7/2025 — unit code before 2025-07-01';
 comment on column bridge_admin_unit_2025.old_name is 'Tên đơn vị cũ — old unit name';
 comment on column bridge_admin_unit_2025.old_level is 'Cấp của đơn vị cũ: province / district / commune — old unit level';
