@@ -92,6 +92,26 @@ COLUMNS = (
         default=0,
     ),
     Column("rating", "Đánh giá", ("Mức độ hài lòng",), "enum", mapping={r: r for r in RATINGS}),
+    # The columns the portal's 766 index needs (SOURCES §1): optional, and a file without one
+    # leaves it NULL ("the export does not say"), never "no"; a blank cell of a present column
+    # is "no", as for every yes/no column.
+    *(
+        Column(name, header, aliases, "bool", default=False, absent_is_unknown=True)
+        for name, header, aliases in (
+            ("full_online", "Toàn trình", ("Hồ sơ toàn trình",)),
+            ("synced_on_time", "Đồng bộ DVCQG đúng hạn", ()),
+            ("fee_exempt", "Miễn phí, lệ phí", ()),
+            ("data_reused", "Tái sử dụng dữ liệu", ()),
+            ("data_fully_replaced", "Thay thế hoàn toàn bằng dữ liệu", ()),
+        )
+    ),
+    Column(
+        "first_due_at",
+        "Ngày hẹn trả trước",
+        ("NgayHenTraTruoc",),
+        "datetime",
+        absent_is_unknown=True,
+    ),
     Column("applicant_name", "Họ tên chủ hồ sơ", ("Họ và tên", "Họ tên", "ChuHoSo"), "pii_drop"),
     Column("applicant_key", "Số giấy tờ", ("Số CCCD", "Số định danh"), "pii_hash"),
     Column("applicant_phone", "Số điện thoại", ("Điện thoại",), "pii_drop"),
@@ -117,6 +137,12 @@ class DossierRow(pa.DataFrameModel):
     @pa.dataframe_check(error="Ngày hẹn trả (due_at) is before Ngày tiếp nhận (received_at)")
     def due_not_before_received(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(nullable_ge("due_at", "received_at"))
+
+    @pa.dataframe_check(
+        error="Ngày hẹn trả trước (first_due_at) is before Ngày tiếp nhận (received_at)"
+    )
+    def first_due_not_before_received(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(nullable_ge("first_due_at", "received_at"))
 
     @pa.dataframe_check(
         error="Ngày kết thúc xử lý (finished_at) is before Ngày tiếp nhận (received_at)"

@@ -54,6 +54,9 @@ class Column:
     enum_dtype: pl.DataType | None = None
     default: object = None  # value for a blank cell
     clean: Callable[[pl.Expr], pl.Expr] | None = None  # extra text clean-up before parsing
+    # A file without this column leaves it NULL (unknown) instead of the default: the index
+    # of Decision 766 must tell "the export does not say" (not assessable) from "no".
+    absent_is_unknown: bool = False
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -187,6 +190,10 @@ class SourceSpec:
     @property
     def required_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.required)
+
+    def unknown_when_absent(self, missing_headers: list[str]) -> list[Column]:
+        """Columns missing from a file whose values are then unknown, not their default."""
+        return [c for c in self.columns if c.absent_is_unknown and c.header in missing_headers]
 
     def label(self, column: str) -> str:
         """The Vietnamese header of a column, or its name for derived columns."""

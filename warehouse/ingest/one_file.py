@@ -113,7 +113,10 @@ class _FileIngest:
         cleaned = self._drop_duplicates(cleaned, compared, table.more_may_follow)
         self.rows_duplicate += rows - cleaned.height
 
-        typed = typed_cells(spec, cleaned)
+        typed = typed_cells(spec, cleaned).with_columns(
+            pl.lit(None, c.dtype).alias(c.name)
+            for c in spec.unknown_when_absent(table.missing_optional)
+        )
         if spec.derive is not None:
             typed = spec.derive(typed, context, delivery.period)
         parse = parse_failures(spec, cleaned, typed)

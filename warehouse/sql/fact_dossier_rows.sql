@@ -41,6 +41,12 @@ select
     d.e_result,
     d.online_payment,
     d.rating,
+    d.full_online,
+    d.synced_on_time,
+    d.fee_exempt,
+    d.data_reused,
+    d.data_fully_replaced,
+    d.first_due_at,
     d.applicant_key,
     d.period,
     d.source_file,
@@ -65,7 +71,9 @@ select
     coalesce(p.online_level is not null, false) as procedure_has_online_service,
     d.level as level_vi,
     u.unit_code_2025,
-    u.unit_2025_mapping
+    u.unit_2025_mapping,
+    p.paper_result as procedure_paper_result,
+    p.reuse_allowed as procedure_reuse_allowed
 from derived d
 left join dim_procedure p on p.procedure_code = d.procedure_code
 left join dim_agency a on a.agency_code = d.agency_code
