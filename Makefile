@@ -44,8 +44,10 @@ bench: install
 		$${ONE_FILE:+--one-file $$ONE_FILE} --out data/bench
 
 # the webserver and the daemon (sensors, schedule, automation, alerts); Ctrl-C stops them cleanly
+# (exec: make's own child is `danvan ui`, so a SIGTERM make passes on reaches it, not a shell)
 ui: install
-	GX_ANALYTICS_ENABLED=false DANVAN_DEMO=$${DANVAN_DEMO:-1} $(INSTANCE) $(BIN)/danvan ui --port $(UI_PORT)
+	exec env GX_ANALYTICS_ENABLED=false DANVAN_DEMO="$${DANVAN_DEMO:-1}" $(INSTANCE) \
+		$(BIN)/danvan ui --port $(UI_PORT)
 
 # removes the data and the instance's history (runs, events), keeps its shipped dagster.yaml
 clean:

@@ -4,7 +4,6 @@ checks (assets/staging_checks.py), one result per period."""
 
 import json
 import os
-import shutil
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -79,28 +78,20 @@ def _as_staged(paths: DataPaths, spec: SourceSpec, period: str) -> PartitionOutc
 
 @contextmanager
 def _staged_before(paths: DataPaths, spec: SourceSpec, periods: list[str]):
-    """The staged file of each period as it is before this ingest replaces it: a hard link
-    (the ingest swaps a new file in by rename, the old content stays behind the link), or a
-    copy where the disk does not do links."""
-    folder = paths.root / "tmp"
-    kept: dict[str, Path] = {}
+    """The staged file of each period as it is before this ingest replaces it: the file held
+    open (the ingest swaps a new file in by rename; the old content stays readable through the
+    descriptor) and read by its /proc path. Opening it leaves its times alone (a link would
+    change its ctime, and the build would take the period as changed)."""
+    held: dict[str, int] = {}
     try:
         for period in periods:
             current = paths.staging(spec.name, period)
-            if not current.exists():
-                continue
-            folder.mkdir(parents=True, exist_ok=True)
-            link = folder / f"before.{os.getpid()}.{spec.name}.{period}.parquet"
-            link.unlink(missing_ok=True)
-            try:
-                os.link(current, link)
-            except OSError:
-                shutil.copyfile(current, link)
-            kept[period] = link
-        yield kept
+            if current.exists() and Path("/proc/self/fd").is_dir():
+                held[period] = os.open(current, os.O_RDONLY)
+        yield {period: Path(f"/proc/self/fd/{fd}") for period, fd in held.items()}
     finally:
-        for link in kept.values():
-            link.unlink(missing_ok=True)
+        for fd in held.values():
+            os.close(fd)
 
 
 def _files_table(files: list[FileOutcome]) -> dg.TableMetadataValue:
@@ -139,12 +130,14 @@ def _period_metadata(paths, spec, outcome: PartitionOutcome | None, read_now: bo
     staging_file = paths.staging(spec.name, outcome.period)
     # the preview shows 5 rows: only those are read (a month of dossiers is 700k)
     staged = pl.scan_parquet(staging_file).head(5).collect()
+    if not read_now:
+        how = "no files in the landing folder now: the rows staged earlier stand"
+    elif outcome.reused:
+        how = "files unchanged since the last ingest: its rows stand"
+    else:
+        how = "read now"
     return {
-        "ingest": "read now"
-        if read_now and not outcome.reused
-        else "files unchanged since the last ingest: its rows stand"
-        if read_now
-        else "no files in the landing folder now: the rows staged earlier stand",
+        "ingest": how,
         "dagster/row_count": outcome.rows_loaded,
         "rows_read": rows_read,
         "rows_loaded": outcome.rows_loaded,
@@ -159,6 +152,65 @@ def _period_metadata(paths, spec, outcome: PartitionOutcome | None, read_now: bo
         ),
         "preview": preview(staged),
     }
+
+
+def _ingest(context, danvan: DanvanResource, spec: SourceSpec):
+    """Ingest the run's periods: their outcomes, and for each period staged before and read
+    again, what the new delivery changed in its rows."""
+    deliveries, _ = danvan.discover()
+    present = {d.period for d in deliveries if d.source == spec.name}
+    try:
+        ingest_key = pii_key()
+        check_ingest_settings()
+    except (MissingKeyError, ValueError) as error:
+        raise dg.Failure(description=str(error)) from None
+    ingest_context = IngestContext.standard(ingest_key, danvan.landing)
+    paths, keys = danvan.paths, context.partition_keys
+    # a range run leaves periods without files as they are
+    periods = [p for p in keys if len(keys) == 1 or p in present]
+    outcomes: dict[str, PartitionOutcome] = {}
+    differences = {}
+    started = time.perf_counter()
+    with _staged_before(paths, spec, periods) as before:
+        for outcome in ingest_periods(
+            spec,
+            periods,
+            deliveries,
+            ingest_context,
+            paths,
+            progress=lambda message: report(context, message),
+        ):
+            period = outcome.period
+            outcomes[period] = outcome
+            if period in before and not outcome.reused:
+                after = paths.staging(spec.name, period)
+                differences[period] = compare(before[period], after, spec)
+            how = "unchanged, " if outcome.reused else ""
+            rejected = f", {len(outcome.rejected)} rejected" if outcome.rejected else ""
+            report(
+                context,
+                f"{spec.name} {period}: {how}{outcome.rows_loaded:,} rows staged, "
+                f"{outcome.rows_quarantined:,} quarantined from {len(outcome.files)} "
+                f"file(s){rejected} ({time.perf_counter() - started:.1f} s)",
+            )
+            started = time.perf_counter()
+    return outcomes, differences
+
+
+def _verdicts(context, danvan: DanvanResource, spec: SourceSpec, judged: dict, differences):
+    """(period, check name, verdict) of every check on every period that holds rows."""
+    limits = Thresholds(
+        danvan.quarantine_warn_rate, danvan.quarantine_fail_rate, danvan.redelivery_warn_rate
+    )
+    names = check_names(spec.name)
+    for period, outcome in judged.items():
+        if outcome is None:
+            continue  # nothing staged, nothing to judge: its checks show as skipped
+        broken = _conservation(danvan.paths, spec, outcome)
+        for verdict in judge(spec, outcome, broken, differences.get(period), danvan.paths, limits):
+            if not verdict.passed:
+                context.log.warning(f"check {names[verdict.rule]}: {verdict.description}")
+            yield period, names[verdict.rule], verdict
 
 
 def make_staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
@@ -182,70 +234,19 @@ def make_staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         check_specs=check_specs(spec, partitions),
     )
     def staging(context: dg.AssetExecutionContext, danvan: DanvanResource):
-        deliveries, _ = danvan.discover()
-        present = {d.period for d in deliveries if d.source == spec.name}
-        try:
-            ingest_key = pii_key()
-            check_ingest_settings()
-        except (MissingKeyError, ValueError) as error:
-            raise dg.Failure(description=str(error)) from None
-        ingest_context = IngestContext.standard(ingest_key, danvan.landing)
-        paths, keys = danvan.paths, context.partition_keys
-        # a range run leaves periods without files as they are
-        periods = [p for p in keys if len(keys) == 1 or p in present]
-        outcomes: dict[str, PartitionOutcome] = {}
-        differences = {}
-        started = time.perf_counter()
-        with _staged_before(paths, spec, periods) as before:
-            for outcome in ingest_periods(
-                spec,
-                periods,
-                deliveries,
-                ingest_context,
-                paths,
-                progress=lambda message: report(context, message),
-            ):
-                period = outcome.period
-                outcomes[period] = outcome
-                if period in before and not outcome.reused:
-                    after = paths.staging(spec.name, period)
-                    differences[period] = compare(before[period], after, spec)
-                how = "unchanged, " if outcome.reused else ""
-                rejected = f", {len(outcome.rejected)} rejected" if outcome.rejected else ""
-                report(
-                    context,
-                    f"{spec.name} {period}: {how}{outcome.rows_loaded:,} rows staged, "
-                    f"{outcome.rows_quarantined:,} quarantined from {len(outcome.files)} "
-                    f"file(s){rejected} ({time.perf_counter() - started:.1f} s)",
-                )
-                started = time.perf_counter()
-        judged = {**{p: _as_staged(paths, spec, p) for p in keys if p not in outcomes}, **outcomes}
+        keys = context.partition_keys
+        outcomes, differences = _ingest(context, danvan, spec)
+        judged = {
+            p: outcomes[p] if p in outcomes else _as_staged(danvan.paths, spec, p) for p in keys
+        }
         for period in keys:
-            metadata = _period_metadata(paths, spec, judged[period], period in outcomes)
+            metadata = _period_metadata(danvan.paths, spec, judged[period], period in outcomes)
             context.add_asset_metadata(metadata, partition_key=period)
-        yield dg.MaterializeResult(
-            metadata={
-                "dagster/column_schema": column_schema(
-                    [(n, str(t), None) for n, t in spec.staging_schema().items()]
-                )
-            }
-        )
+        schema = [(n, str(t), None) for n, t in spec.staging_schema().items()]
+        yield dg.MaterializeResult(metadata={"dagster/column_schema": column_schema(schema)})
+        # the results after the output, each on its period's materialisation
         yield from check_outputs(context)
-        limits = Thresholds(
-            danvan.quarantine_warn_rate, danvan.quarantine_fail_rate, danvan.redelivery_warn_rate
-        )
-        names = check_names(spec.name)
-        results = []
-        for period in keys:
-            outcome = judged[period]
-            if outcome is None:
-                continue  # nothing staged, nothing to judge: its checks show as skipped
-            broken = _conservation(paths, spec, outcome)
-            for verdict in judge(spec, outcome, broken, differences.get(period), paths, limits):
-                results.append((period, names[verdict.rule], verdict))
-                if not verdict.passed:
-                    context.log.warning(f"check {names[verdict.rule]}: {verdict.description}")
-        yield from evaluations(context, results)
+        yield from evaluations(context, _verdicts(context, danvan, spec, judged, differences))
 
     return staging
 

@@ -175,7 +175,7 @@ def _readable(files: list[FileOutcome], where: str) -> Verdict:
                 [("file", "string"), ("reason", "string")],
             ),
         },
-        "; ".join(f"{where}: {f.source_file} rejected: {f.message}" for f in rejected)
+        "; ".join(f"{where}: {f.source_file}: {f.message}" for f in rejected)
         or f"{where}: {len(files)} file(s), none rejected",
     )
 

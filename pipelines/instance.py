@@ -4,6 +4,7 @@ results, materialisations) is there when the UI starts."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 from pathlib import Path
@@ -25,7 +26,16 @@ def project_instance() -> dg.DagsterInstance:
     the user's is used as it is."""
     path = home()
     path.mkdir(parents=True, exist_ok=True)
-    config = path / "dagster.yaml"
-    if not os.environ.get("DAGSTER_HOME") and not config.exists() and SHIPPED_CONFIG.exists():
-        shutil.copyfile(SHIPPED_CONFIG, config)
-    return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(path)))
+    # one process at a time makes a new instance's databases (two runs started together on a
+    # new instance would both create the same tables, and one would fail)
+    with (path / ".danvan.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        config = path / "dagster.yaml"
+        if not os.environ.get("DAGSTER_HOME") and not config.exists() and SHIPPED_CONFIG.exists():
+            shutil.copyfile(SHIPPED_CONFIG, config)
+        instance = dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(path)))
+        # the run, event and partition storages made now, under the lock
+        instance.get_runs(limit=1)
+        instance.event_log_storage.get_concurrency_keys()
+        instance.get_dynamic_partitions("dossiers_periods")
+        return instance

@@ -226,6 +226,7 @@ def _gx_table(con, rows: int):
     )
 
 
+@pytest.mark.slow  # GX
 def test_a_gx_suite_on_a_sample_says_so_and_counts_the_whole_table(tmp_path, monkeypatch):
     from warehouse import expectations
 
@@ -270,6 +271,7 @@ def automation(tmp_path):
     return Ticks()
 
 
+@pytest.mark.slow
 def test_tables_follow_new_staging_by_themselves(automation):
     w = automation.w
     _month(w.landing, "01", 5)
