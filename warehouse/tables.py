@@ -13,9 +13,17 @@ from warehouse.build import SQL_DIR, Warehouse, sql_reads, table_sql
 
 GROUPS = {  # table → its group in the Dagster UI
     "dim_admin_unit": "reference",
+    "dim_admin_unit_current": "reference",
     "bridge_admin_unit_2025": "reference",
     "dim_agency": "reference",
     "dim_calendar": "reference",
+    "dim_dossier_status": "reference",
+    "dim_dossier_channel": "reference",
+    "dim_dossier_rating": "reference",
+    "dim_feedback_status": "reference",
+    "dim_feedback_channel": "reference",
+    "dim_organisation": "reference",
+    "dim_support_type": "reference",
     "procedure_snapshot": "procedures",
     "dim_procedure": "procedures",
     "fact_dossier": "dossiers",
