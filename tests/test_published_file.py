@@ -274,3 +274,10 @@ def test_the_dictionary_shows_lineage_checks_and_macros(published):
     assert "| `admin_unit_on(unit_code, on_date)` | " in text
     check_section = text.split("\n## check_results\n")[1].split("\n## ")[0]
     assert "Written by each publish" in check_section
+
+
+def test_every_reference_table_is_described_in_the_dictionary():
+    from warehouse.build import REFERENCE_TABLES
+    from warehouse.dictionary import REFERENCE_DESCRIPTIONS
+
+    assert set(REFERENCE_TABLES) == set(REFERENCE_DESCRIPTIONS)

@@ -25,6 +25,9 @@ REFERENCE_DESCRIPTIONS = {
     "ref_admin_units": "the GSO units shipped in `warehouse/reference/admin_units_lam_dong.csv`",
     "ref_admin_unit_changes": "the unit changes shipped in "
     "`warehouse/reference/admin_unit_changes_lam_dong*.csv`",
+    "ref_levels": "the level labels of the exports and the one level vocabulary "
+    "(`warehouse/reference.py`)",
+    "ref_scope": "the province in scope and the reform date (`warehouse/reference.py`)",
     "ref_agencies": "`<landing>/reference/agencies.csv`, else the shipped sample list",
     "ref_calendar": "the working-day calendar (`warehouse/calendar.py`)",
     "ref_766_indicators": "the 766 weights and thresholds (`warehouse/service_index_766.yaml`)",
