@@ -61,7 +61,8 @@ def table_check_rows(con: duckdb.DuckDBPyConnection) -> list[dict]:
     rows = []
     for check in TABLE_CHECKS:
         violations = con.sql(check.violations_sql).pl()
-        sample = violations.head(SAMPLE_ROWS).cast(pl.String).to_dicts()
+        # sorted: the same violations give the same sample whatever order the query found them
+        sample = violations.cast(pl.String).sort(violations.columns).head(SAMPLE_ROWS).to_dicts()
         found = violations.height
         rows.append(
             {
