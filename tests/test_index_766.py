@@ -419,3 +419,18 @@ def test_an_export_column_absent_from_some_files_of_a_period(reform):
     assert year["DOSSIER_SYNC"][2:4] == (None, "not_assessable")
     assert "synced_on_time (1)" in year["DOSSIER_SYNC"][4]
     assert year["REUSED_DIGITIZED_DATA"][:3] == (4, 4, 2.0)
+
+
+def test_the_docs_explain_every_configured_indicator_and_measure():
+    """docs/indicators.md is where the formulas live: a new indicator or measure needs its
+    line there."""
+    docs = (Path(__file__).parents[1] / "docs" / "indicators.md").read_text(encoding="utf-8")
+    config = index_766.load(DEFAULT_CONFIG)
+    missing = [
+        name
+        for name in [*config.indicators["indicator_code"], *index_766.MEASURES]
+        if f"`{name}`" not in docs
+    ]
+    assert missing == []
+    for anchor in ("a", "b", "c", "c-dvcqg", "c-qd766-2022", "c-measures", "c-portal-vs-spec"):
+        assert f'<a id="{anchor}"></a>' in docs

@@ -34,7 +34,7 @@ from ref_766_indicators i
 join ref_766_groups g using (profile, group_code)
 order by profile, group_no, indicator_no;
 
-comment on table dim_service_index_766_indicator is 'Chỉ tiêu của Chỉ số 766 theo hai bộ chấm điểm (dvcqg: như Cổng DVCQG; qd766_2022: QĐ 766 năm 2022) — the 766 indicators of both scoring profiles, from warehouse/service_index_766.yaml (docs/indicators.md §C)';
+comment on table dim_service_index_766_indicator is 'Chỉ tiêu của Chỉ số 766 theo hai bộ chấm điểm (dvcqg: như Cổng DVCQG; qd766_2022: QĐ 766 năm 2022) — the 766 indicators of both scoring profiles, from warehouse/service_index_766.yaml (docs/indicators.md#c)';
 comment on column dim_service_index_766_indicator.profile is 'Bộ chấm điểm: dvcqg (mặc định) hoặc qd766_2022 — scoring profile';
 comment on column dim_service_index_766_indicator.is_default_profile is 'Bộ chấm điểm mặc định (bảng chỉ tiêu năm, báo cáo) — the default profile (scorecard, report)';
 comment on column dim_service_index_766_indicator.group_no is 'Thứ tự nhóm trong bộ chấm điểm — group order';

@@ -84,7 +84,7 @@ left join bridge_admin_unit_2025 b
     )
 order by r.profile, r.period_type, r.period, r.unit_type, r.unit_code;
 
-comment on table mart_service_index_766 is 'Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg) theo bộ chấm điểm, đơn vị và kỳ: điểm từng nhóm, tổng điểm, xếp loại — the 766 service index per profile, unit and period (docs/indicators.md §C)';
+comment on table mart_service_index_766 is 'Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg) theo bộ chấm điểm, đơn vị và kỳ: điểm từng nhóm, tổng điểm, xếp loại — the 766 service index per profile, unit and period (docs/indicators.md#c)';
 comment on column mart_service_index_766.profile is 'Bộ chấm điểm: dvcqg (như Cổng DVCQG, mặc định) hoặc qd766_2022 — scoring profile';
 comment on column mart_service_index_766.period_type is 'Loại kỳ: month / quarter / year — period type';
 comment on column mart_service_index_766.period is 'Kỳ (yyyy-MM, yyyy-Qn, yyyy) — period';

@@ -109,50 +109,67 @@ period_bounds as (
     from period_months
 ),
 
--- Dossiers received in the period (the portal's population), by receipt month, unit and
--- procedure; a count of rows lacking an optional column tells that column was not exported.
-received_cells as (
+-- Dossiers received in the period (the portal's population), by receipt month and unit; a
+-- count of rows lacking an optional column tells that column was not exported.
+received_rows as (
     select
+        f.*,
         cast(date_trunc('month', f.received_at) as date) as month,
         f.received_at >= (select day from reform) as after_reform,
         l.level_class,
-        f.agency_code,
-        f.admin_unit_code,
-        f.procedure_code,
-        count(*) as received,
-        count(*) filter (f.timeliness not in ('late', 'overdue')) as received_on_time,
-        count(*) filter (
-            f.timeliness not in ('late', 'overdue') and f.rating is distinct from 'Không hài lòng'
-        ) as received_on_time_not_dissatisfied,
-        count(*) filter (f.channel = 2) as received_online,
-        count(*) filter (f.e_result) as received_e_result,
-        count(*) filter (f.inputs_digitized) as received_digitized,
-        count(*) filter (f.data_reused) as received_data_reused,
-        count(*) filter (f.data_fully_replaced) as received_data_fully_replaced,
-        count(*) filter (f.synced_on_time) as received_synced_on_time,
-        count(*) filter (f.full_online) as received_full_online,
-        count(*) filter (p.full_online_eligible) as received_full_online_eligible,
-        count(*) filter (f.procedure_has_online_service) as received_with_online_service,
-        count(*) filter (f.procedure_has_online_service and f.channel = 2)
-            as received_online_with_online_service,
-        count(*) filter (f.procedure_has_fee) as received_with_fee,
-        count(*) filter (f.procedure_has_fee and f.online_payment in (1, 2)) as received_paid_online,
-        count(*) filter (f.procedure_has_fee and not f.fee_exempt) as financial_obligation,
-        count(*) filter (f.procedure_has_fee and not f.fee_exempt and f.online_payment in (1, 2))
-            as paid_online,
-        count(*) filter (p.paper_result) as received_paper_result,
-        count(*) filter (p.reuse_allowed) as received_reuse_allowed,
-        count(*) filter (f.full_online is null) as missing_full_online,
-        count(*) filter (f.synced_on_time is null) as missing_synced_on_time,
-        count(*) filter (f.procedure_has_fee and f.fee_exempt is null) as missing_fee_exempt,
-        count(*) filter (f.data_reused is null) as missing_data_reused,
-        count(*) filter (f.data_fully_replaced is null) as missing_data_fully_replaced,
-        count(*) filter (p.paper_result is null) as missing_paper_result,
-        count(*) filter (p.reuse_allowed is null) as missing_reuse_allowed
+        p.full_online_eligible as procedure_full_online_eligible,
+        p.paper_result as procedure_paper,
+        p.reuse_allowed as procedure_reuse
     from fact_dossier f
     join levels l using (level)
     left join dim_procedure p using (procedure_code)
     where f.is_received
+),
+received_cells as (
+    select
+        month, after_reform, level_class, agency_code, admin_unit_code,
+        count(*) as received,
+        count(*) filter (timeliness not in ('late', 'overdue')) as received_on_time,
+        count(*) filter (
+            timeliness not in ('late', 'overdue') and rating is distinct from 'Không hài lòng'
+        ) as received_on_time_not_dissatisfied,
+        count(*) filter (channel = 2) as received_online,
+        count(*) filter (e_result) as received_e_result,
+        count(*) filter (inputs_digitized) as received_digitized,
+        count(*) filter (data_reused) as received_data_reused,
+        count(*) filter (data_fully_replaced) as received_data_fully_replaced,
+        count(*) filter (synced_on_time) as received_synced_on_time,
+        count(*) filter (full_online) as received_full_online,
+        count(*) filter (procedure_full_online_eligible) as received_full_online_eligible,
+        count(*) filter (procedure_has_online_service) as received_with_online_service,
+        count(*) filter (procedure_has_online_service and channel = 2)
+            as received_online_with_online_service,
+        count(*) filter (procedure_has_fee) as received_with_fee,
+        count(*) filter (procedure_has_fee and online_payment in (1, 2)) as received_paid_online,
+        count(*) filter (procedure_has_fee and not fee_exempt) as financial_obligation,
+        count(*) filter (procedure_has_fee and not fee_exempt and online_payment in (1, 2))
+            as paid_online,
+        count(*) filter (procedure_paper) as received_paper_result,
+        count(*) filter (procedure_reuse) as received_reuse_allowed,
+        count(*) filter (full_online is null) as missing_full_online,
+        count(*) filter (synced_on_time is null) as missing_synced_on_time,
+        count(*) filter (procedure_has_fee and fee_exempt is null) as missing_fee_exempt,
+        count(*) filter (data_reused is null) as missing_data_reused,
+        count(*) filter (data_fully_replaced is null) as missing_data_fully_replaced,
+        count(*) filter (procedure_paper is null) as missing_paper_result,
+        count(*) filter (procedure_reuse is null) as missing_reuse_allowed
+    from received_rows
+    group by all
+),
+-- the procedures each cell received: for the counts of distinct procedures
+received_procedures as (
+    select
+        month, after_reform, level_class, agency_code, admin_unit_code, procedure_code,
+        bool_or(procedure_has_online_service and channel = 2) as used_online,
+        bool_or(procedure_has_fee) as with_fee,
+        bool_or(procedure_has_fee and online_payment in (1, 2)) as fee_paid_online
+    from received_rows
+    where procedure_has_fee or (procedure_has_online_service and channel = 2)
     group by all
 ),
 -- dossiers finished in a month and open at its end (the 2022 decision's populations)
@@ -305,20 +322,13 @@ received_measures as (
         sum(c.received_full_online)::bigint as received_full_online,
         sum(c.received_full_online_eligible)::bigint as received_full_online_eligible,
         sum(c.received_with_online_service)::bigint as received_with_online_service,
-        sum(c.received_online_with_online_service)::bigint
-            as received_online_with_online_service,
+        sum(c.received_online_with_online_service)::bigint as received_online_with_online_service,
         sum(c.received_with_fee)::bigint as received_with_fee,
         sum(c.received_paid_online)::bigint as received_paid_online,
         sum(c.financial_obligation)::bigint as financial_obligation,
         sum(c.paid_online)::bigint as paid_online,
         sum(c.received_paper_result)::bigint as received_paper_result,
         sum(c.received_reuse_allowed)::bigint as received_reuse_allowed,
-        count(distinct c.procedure_code) filter (c.received_online_with_online_service > 0)
-            as online_services_used,
-        count(distinct c.procedure_code) filter (c.received_with_fee > 0)
-            as fee_procedures_with_dossiers,
-        count(distinct c.procedure_code) filter (c.received_paid_online > 0)
-            as fee_procedures_paid_online,
         sum(c.missing_full_online)::bigint as missing_full_online,
         sum(c.missing_synced_on_time)::bigint as missing_synced_on_time,
         sum(c.missing_fee_exempt)::bigint as missing_fee_exempt,
@@ -330,6 +340,29 @@ received_measures as (
     join dossier_unit_keys k using (month, after_reform, level_class, agency_code, admin_unit_code)
     join period_months p on p.month = c.month
     where if(p.after_reform, k.code_after, k.code_before) is not null
+    group by all
+),
+procedure_measures as (
+    select
+        period_type, period, unit_type, unit_code,
+        count(*) filter (used_online) as online_services_used,
+        count(*) filter (with_fee) as fee_procedures_with_dossiers,
+        count(*) filter (fee_paid_online) as fee_procedures_paid_online
+    from (
+        select
+            p.period_type, p.period, k.unit_type,
+            if(p.after_reform, k.code_after, k.code_before) as unit_code,
+            c.procedure_code,
+            bool_or(c.used_online) as used_online,
+            bool_or(c.with_fee) as with_fee,
+            bool_or(c.fee_paid_online) as fee_paid_online
+        from received_procedures c
+        join dossier_unit_keys k
+            using (month, after_reform, level_class, agency_code, admin_unit_code)
+        join period_months p on p.month = c.month
+        where if(p.after_reform, k.code_after, k.code_before) is not null
+        group by all
+    )
     group by all
 ),
 flow_measures as (
@@ -534,9 +567,9 @@ measures as (
         coalesce(r.paid_online, 0) as paid_online,
         coalesce(r.received_paper_result, 0) as received_paper_result,
         coalesce(r.received_reuse_allowed, 0) as received_reuse_allowed,
-        coalesce(r.online_services_used, 0) as online_services_used,
-        coalesce(r.fee_procedures_with_dossiers, 0) as fee_procedures_with_dossiers,
-        coalesce(r.fee_procedures_paid_online, 0) as fee_procedures_paid_online,
+        coalesce(q.online_services_used, 0) as online_services_used,
+        coalesce(q.fee_procedures_with_dossiers, 0) as fee_procedures_with_dossiers,
+        coalesce(q.fee_procedures_paid_online, 0) as fee_procedures_paid_online,
         coalesce(r.missing_full_online, 0) as missing_full_online,
         coalesce(r.missing_synced_on_time, 0) as missing_synced_on_time,
         coalesce(r.missing_fee_exempt, 0) as missing_fee_exempt,
@@ -571,16 +604,22 @@ measures as (
         c.fee_procedures_applicable
     from unit_periods u
     left join received_measures r using (period_type, period, unit_type, unit_code)
+    left join procedure_measures q using (period_type, period, unit_type, unit_code)
     left join flow_measures f using (period_type, period, unit_type, unit_code)
     left join feedback_measures b using (period_type, period, unit_type, unit_code)
     left join feedback_flow_measures h using (period_type, period, unit_type, unit_code)
     left join announcement_measures a using (period_type, period)
     left join applicable_measures c using (period_type, period, unit_type)
 ),
-measure_values as (
-    unpivot measures
-    on columns(* exclude (period_type, period, unit_type, unit_code, province_code))
-    into name measure value value
+measure_maps as (
+    -- each unit and period's measures as one map: an indicator looks its two up by name
+    select period_type, period, unit_type, unit_code, map_from_entries(list((measure, value))) as m
+    from (
+        unpivot measures
+        on columns(* exclude (period_type, period, unit_type, unit_code, province_code))
+        into name measure value value
+    )
+    group by all
 ),
 
 -- Scoring: each indicator divides two measures of its unit (or of the province, for those the
@@ -596,44 +635,32 @@ indicator_rows as (
     from unit_periods u
     cross join dim_service_index_766_indicator i
 ),
-absent_inputs as (
-    select
-        r.profile, r.period_type, r.period, r.unit_type, r.unit_code, r.indicator_code,
-        string_agg(r.input || ' (' || m.value || ')', ', ' order by r.input) as absent
-    from (select *, unnest(inputs) as input from indicator_rows) r
-    join measure_values m
-        on m.period_type = r.period_type and m.period = r.period
-        and m.unit_type = r.count_unit_type and m.unit_code = r.count_unit_code
-        and m.measure = 'missing_' || r.input
-    where m.value > 0
-    group by all
-),
 counted as (
     select
         r.*,
-        n.value as numerator,
-        d.value as denominator,
-        x.absent,
-        status_766(
-            r.form, r.max_points, r.zero_points,
-            r.award_max_when_not_applicable and r.unit_type <> 'province',
-            len(r.unavailable) = 0 and x.absent is null
-                and n.value is not null and d.value is not null,
-            d.value
-        ) as status
+        c.m[r.numerator_measure] as numerator,
+        c.m[r.denominator_measure] as denominator,
+        -- the optional export columns missing for some row of the population, with how many
+        nullif(array_to_string(list_transform(
+            list_filter(r.inputs, lambda x: c.m['missing_' || x] > 0),
+            lambda x: x || ' (' || c.m['missing_' || x] || ')'
+        ), ', '), '') as absent
     from indicator_rows r
-    left join measure_values n
-        on n.period_type = r.period_type and n.period = r.period
-        and n.unit_type = r.count_unit_type and n.unit_code = r.count_unit_code
-        and n.measure = r.numerator_measure
-    left join measure_values d
-        on d.period_type = r.period_type and d.period = r.period
-        and d.unit_type = r.count_unit_type and d.unit_code = r.count_unit_code
-        and d.measure = r.denominator_measure
-    left join absent_inputs x
-        on x.profile = r.profile and x.period_type = r.period_type and x.period = r.period
-        and x.unit_type = r.unit_type and x.unit_code = r.unit_code
-        and x.indicator_code = r.indicator_code
+    left join measure_maps c
+        on c.period_type = r.period_type and c.period = r.period
+        and c.unit_type = r.count_unit_type and c.unit_code = r.count_unit_code
+),
+statuses as (
+    select
+        *,
+        status_766(
+            form, max_points, zero_points,
+            award_max_when_not_applicable and unit_type <> 'province',
+            len(unavailable) = 0 and absent is null
+                and numerator is not null and denominator is not null,
+            denominator
+        ) as status
+    from counted
 ),
 scored as (
     select
@@ -642,7 +669,7 @@ scored as (
             status, max_points, threshold, rate_basis, zero_points, all_or_nothing,
             numerator, denominator
         ) as points_exact
-    from counted
+    from statuses
 )
 select
     profile,
@@ -683,7 +710,7 @@ select
 from scored
 order by profile, period_type, period, unit_type, unit_code, group_code, indicator_code;
 
-comment on table mart_service_index_766_detail is 'Chỉ số 766 — từng chỉ tiêu theo bộ chấm điểm, đơn vị và kỳ: tử số, mẫu số, tỷ lệ, điểm — the 766 index per indicator, profile, unit and period (docs/indicators.md §C)';
+comment on table mart_service_index_766_detail is 'Chỉ số 766 — từng chỉ tiêu theo bộ chấm điểm, đơn vị và kỳ: tử số, mẫu số, tỷ lệ, điểm — the 766 index per indicator, profile, unit and period (docs/indicators.md#c)';
 comment on column mart_service_index_766_detail.profile is 'Bộ chấm điểm: dvcqg (như Cổng DVCQG, mặc định) hoặc qd766_2022 — scoring profile';
 comment on column mart_service_index_766_detail.period_type is 'Loại kỳ: month / quarter / year — period type';
 comment on column mart_service_index_766_detail.period is 'Kỳ (yyyy-MM, yyyy-Qn, yyyy) — period';
