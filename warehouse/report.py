@@ -193,18 +193,23 @@ def _index_groups(con, year: int) -> str:
     row = con.sql(
         "select "
         + "".join(f"points_{code}, " for code, *_ in groups)
-        + "total, points_assessable, rating from mart_service_index_766 "
+        + "total, points_assessable, total_normalised, rating from mart_service_index_766 "
         f"where profile = {DEFAULT_PROFILE} and unit_type = 'province' and period_type = 'year' "
         "and period = ?",
         params=[str(year)],
     ).fetchall()
-    *scores, total, assessable, rating = row[0] if row else [None] * (len(groups) + 2) + ["—"]
-    figure, axis = plt.subplots(figsize=(9, 2.8))
+    *scores, total, assessable, normalised, rating = (
+        row[0] if row else [None] * (len(groups) + 3) + ["—"]
+    )
+    figure, axis = plt.subplots(figsize=(9, 3.1))
     labels = [f"{vi} / {en}" for _, vi, en, _ in groups]
     axis.barh(labels, [maximum for *_, maximum in groups], color="#eeeeee")
     axis.barh(labels, [(v or 0) for v in scores], color=RED)
     axis.invert_yaxis()
-    axis.set_title(f"Chỉ số 766 toàn tỉnh {year}: {total or 0:.2f}/{assessable or 0:g} ({rating})")
+    axis.set_title(
+        f"Chỉ số 766 toàn tỉnh {year}: {normalised or 0:.2f}/100 ({rating})\n"
+        f"{total or 0:.2f} của {assessable or 0:g} điểm đánh giá được"
+    )
     return _img(_png(figure), "766 group scores") + _index_detail(con, year)
 
 
@@ -212,8 +217,9 @@ def _index_detail(con, year: int) -> str:
     """The province's indicators of the year: counts, points, and why an indicator was not
     scored from the province's own counts (not assessable: which export column is missing)."""
     rows = con.sql(
-        "select name_vi, name_en, numerator, denominator, points, max_points, status, reason "
-        "from mart_service_index_766_detail d join dim_service_index_766_indicator i "
+        "select d.name_vi, d.name_en, d.numerator, d.denominator, d.points, d.max_points, "
+        "d.status, d.reason from mart_service_index_766_detail d "
+        "join dim_service_index_766_indicator i "
         "using (profile, indicator_code) "
         f"where d.profile = {DEFAULT_PROFILE} and d.unit_type = 'province' "
         "and d.period_type = 'year' and d.period = ? order by i.group_no, i.indicator_no",

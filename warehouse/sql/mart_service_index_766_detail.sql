@@ -79,9 +79,10 @@ agencies as (
     join levels l using (level)
 ),
 months as (
-    select distinct cast(period || '-01' as date) as month from mart_dossier_monthly
+    -- the months the exports cover (not those where 2024's open dossiers merely linger)
+    select distinct cast(period || '-01' as date) as month from fact_dossier
     union
-    select distinct cast(period || '-01' as date) from mart_feedback_monthly
+    select distinct cast(period || '-01' as date) from fact_feedback
 ),
 periods as (
     select 'month' as period_type, strftime(month, '%Y-%m') as period, month,
