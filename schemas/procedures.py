@@ -39,6 +39,23 @@ COLUMNS = (
     ),
     Column("full_online_eligible", "Đủ điều kiện toàn trình", (), "bool", default=False),
     Column("has_fee", "Có phí, lệ phí", ("Có phí",), "bool", default=False),
+    # optional columns the 766 index needs: a catalogue without one leaves it NULL (unknown)
+    Column(
+        "paper_result",
+        "Kết quả bằng văn bản giấy",
+        (),
+        "bool",
+        default=False,
+        absent_is_unknown=True,
+    ),
+    Column(
+        "reuse_allowed",
+        "Cho phép tái sử dụng dữ liệu",
+        (),
+        "bool",
+        default=False,
+        absent_is_unknown=True,
+    ),
     Column("decision_number", "Số quyết định công bố", ()),
     Column("decision_date", "Ngày quyết định công bố", (), "date", required=True),
     Column("legal_effective_date", "Ngày hiệu lực văn bản QPPL", (), "date"),

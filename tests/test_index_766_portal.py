@@ -43,9 +43,9 @@ def con():
     connection.execute(render_sql("dim_service_index_766_indicator"))
     # what the totals' SQL also reads: no geography is needed for these units
     connection.execute(
-        "create table dim_admin_unit (code varchar, level varchar, valid_from date, "
-        "valid_to date); create table bridge_admin_unit_2025 (old_code varchar, "
-        "new_code varchar, is_primary boolean)"
+        "create table ref_scope as select date '2025-07-01' as reform_date; "
+        "create table bridge_admin_unit_2025 (old_code varchar, new_code varchar, "
+        "is_primary boolean)"
     )
     yield connection
     connection.close()

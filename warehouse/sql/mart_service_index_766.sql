@@ -78,10 +78,7 @@ left join bridge_admin_unit_2025 b
         when 'quarter' then last_day(make_date(
             cast(left(r.period, 4) as integer), cast(right(r.period, 1) as integer) * 3, 1))
         else make_date(cast(r.period as integer), 12, 31)
-    end < (
-        select min(valid_from) from dim_admin_unit
-        where level = 'province' and valid_to = date '9999-12-31'
-    )
+    end < (select reform_date from ref_scope)
 order by r.profile, r.period_type, r.period, r.unit_type, r.unit_code;
 
 comment on table mart_service_index_766 is 'Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg) theo bộ chấm điểm, đơn vị và kỳ: điểm từng nhóm, tổng điểm, xếp loại — the 766 service index per profile, unit and period (docs/indicators.md#c)';

@@ -51,32 +51,23 @@ create or replace temp macro points_exact_766(
 create or replace table mart_service_index_766_detail as
 with reform as (
     -- the day the current province began (2025-07-01 for Lâm Đồng), and its code
-    select min(valid_from) as day, max(code) as province_code
-    from dim_admin_unit
-    where level = 'province' and valid_to = date '9999-12-31'
+    select reform_date as day, province_code from ref_scope
 ),
-levels(level, level_class) as (
-    values ('Tỉnh', 'province'), ('Huyện', 'district'), ('Xã', 'commune'), ('Đặc khu', 'commune'),
-        ('province', 'province'), ('district', 'district'), ('commune', 'commune')
-),
-old_units as (
-    select u.* from dim_admin_unit u, reform r where u.valid_from < r.day
-),
-old_province as (
-    -- the province of a unit code before the reform (no code moved between provinces then;
-    -- the new communes reuse old codes, which is why the reform date tells them apart)
-    select distinct
-        u.code,
-        case u.level
-            when 'province' then u.code when 'district' then u.parent_code else d.parent_code
-        end as province_code
-    from old_units u
-    left join old_units d on d.code = u.parent_code and d.level = 'district'
+old_codes as (
+    -- a unit code of before the reform: its province then and the unit in force today its
+    -- territory belongs to (no code moved between provinces then; the new communes reuse old
+    -- codes, which is why the reform date tells them apart)
+    select u.code, any_value(u.province_code) as province_code,
+        any_value(u.unit_code_2025) as unit_code_2025
+    from dim_admin_unit u, reform r
+    where u.valid_from < r.day
+    group by u.code
 ),
 agencies as (
-    select a.agency_code, l.level_class, a.admin_unit_code
+    -- levels as dim_level names them, whichever vocabulary the agency list uses
+    select a.agency_code, coalesce(l.level, a.level) as level_class, a.admin_unit_code
     from dim_agency a
-    join levels l using (level)
+    left join dim_level l on l.level_vi = a.level
 ),
 months as (
     -- the months the exports cover (not those where 2024's open dossiers merely linger)
@@ -117,18 +108,15 @@ received_rows as (
         f.*,
         cast(date_trunc('month', f.received_at) as date) as month,
         f.received_at >= (select day from reform) as after_reform,
-        l.level_class,
-        p.full_online_eligible as procedure_full_online_eligible,
-        p.paper_result as procedure_paper,
-        p.reuse_allowed as procedure_reuse
+        f.level as level_class,
+        p.full_online_eligible as procedure_full_online_eligible
     from fact_dossier f
-    join levels l using (level)
     left join dim_procedure p using (procedure_code)
     where f.is_received
 ),
 received_cells as (
     select
-        month, after_reform, level_class, agency_code, admin_unit_code,
+        month, after_reform, level_class, agency_code, admin_unit_code, unit_code_2025,
         count(*) as received,
         count(*) filter (timeliness not in ('late', 'overdue')) as received_on_time,
         count(*) filter (
@@ -150,22 +138,23 @@ received_cells as (
         count(*) filter (procedure_has_fee and not fee_exempt) as financial_obligation,
         count(*) filter (procedure_has_fee and not fee_exempt and online_payment in (1, 2))
             as paid_online,
-        count(*) filter (procedure_paper) as received_paper_result,
-        count(*) filter (procedure_reuse) as received_reuse_allowed,
+        count(*) filter (procedure_paper_result) as received_paper_result,
+        count(*) filter (procedure_reuse_allowed) as received_reuse_allowed,
         count(*) filter (full_online is null) as missing_full_online,
         count(*) filter (synced_on_time is null) as missing_synced_on_time,
         count(*) filter (procedure_has_fee and fee_exempt is null) as missing_fee_exempt,
         count(*) filter (data_reused is null) as missing_data_reused,
         count(*) filter (data_fully_replaced is null) as missing_data_fully_replaced,
-        count(*) filter (procedure_paper is null) as missing_paper_result,
-        count(*) filter (procedure_reuse is null) as missing_reuse_allowed
+        count(*) filter (procedure_paper_result is null) as missing_paper_result,
+        count(*) filter (procedure_reuse_allowed is null) as missing_reuse_allowed
     from received_rows
     group by all
 ),
 -- the procedures each cell received: for the counts of distinct procedures
 received_procedures as (
     select
-        month, after_reform, level_class, agency_code, admin_unit_code, procedure_code,
+        month, after_reform, level_class, agency_code, admin_unit_code, unit_code_2025,
+        procedure_code,
         bool_or(procedure_has_online_service and channel = 2) as used_online,
         bool_or(procedure_has_fee) as with_fee,
         bool_or(procedure_has_fee and online_payment in (1, 2)) as fee_paid_online
@@ -178,9 +167,10 @@ flow_cells as (
     select
         cast(m.period || '-01' as date) as month,
         cast(m.period || '-01' as date) >= (select day from reform) as after_reform,
-        l.level_class,
+        m.level as level_class,
         m.agency_code,
         m.admin_unit_code,
+        m.unit_code_2025,
         sum(m.finished) as finished,
         sum(m.finished_early + m.finished_on_time) as finished_in_time,
         sum(m.finished_late) as finished_late,
@@ -190,7 +180,6 @@ flow_cells as (
         sum(m.in_progress) as open_at_end,
         sum(m.in_progress_overdue) as open_overdue_at_end
     from mart_dossier_monthly m
-    join levels l using (level)
     group by all
 ),
 -- citizen feedback received in the period, by the handling agency
@@ -231,24 +220,25 @@ feedback_flow_cells as (
 
 -- Each cell counts for a unit of each type: `before` is its code in a period that ends before
 -- the reform, `after` in one that ends after it (the province then is the new one, and a
--- commune is the new commune its old one became: the primary one of a split).
+-- commune is the unit in force today its territory belongs to, `unit_code_2025`).
 dossier_keys as (
     select
         k.month, k.after_reform, k.level_class, k.agency_code, k.admin_unit_code,
+        k.unit_code_2025,
         case when k.after_reform then r.province_code else o.province_code end as province_code,
         r.province_code as current_province,
-        case when k.after_reform then k.admin_unit_code else b.new_code end as commune_2025,
         coalesce(a.level_class = 'province', false) as provincial_agency
     from (
-        select distinct month, after_reform, level_class, agency_code, admin_unit_code
+        select distinct month, after_reform, level_class, agency_code, admin_unit_code,
+            unit_code_2025
         from received_cells
         union
-        select distinct month, after_reform, level_class, agency_code, admin_unit_code
+        select distinct month, after_reform, level_class, agency_code, admin_unit_code,
+            unit_code_2025
         from flow_cells
     ) k
     cross join reform r
-    left join old_province o on o.code = k.admin_unit_code
-    left join bridge_admin_unit_2025 b on b.old_code = k.admin_unit_code and b.is_primary
+    left join old_codes o on o.code = k.admin_unit_code
     left join agencies a using (agency_code)
 ),
 feedback_keys as (
@@ -261,7 +251,8 @@ feedback_keys as (
         r.province_code as current_province,
         a.level_class,
         a.admin_unit_code as agency_unit,
-        case when k.after_reform then a.admin_unit_code else b.new_code end as commune_2025
+        case when k.after_reform then a.admin_unit_code else oa.unit_code_2025 end
+            as commune_2025
     from (
         select distinct month, after_reform, agency_code, admin_unit_code from feedback_cells
         union
@@ -270,10 +261,8 @@ feedback_keys as (
     ) k
     cross join reform r
     left join agencies a using (agency_code)
-    left join old_province oa on oa.code = a.admin_unit_code
-    left join old_province ou on ou.code = k.admin_unit_code
-    left join bridge_admin_unit_2025 b
-        on b.old_code = a.admin_unit_code and b.is_primary and a.level_class = 'commune'
+    left join old_codes oa on oa.code = a.admin_unit_code
+    left join old_codes ou on ou.code = k.admin_unit_code
 ),
 dossier_unit_keys as (
     select k.*, u.unit_type, u.code_before, u.code_after
@@ -286,7 +275,7 @@ dossier_unit_keys as (
         ('district', if(k.level_class = 'district', k.admin_unit_code, null), null),
         ('commune',
             if(k.level_class = 'commune', k.admin_unit_code, null),
-            if(k.level_class = 'commune', k.commune_2025, null)),
+            if(k.level_class = 'commune', k.unit_code_2025, null)),
         ('agency', if(k.provincial_agency, k.agency_code, null),
             if(k.provincial_agency, k.agency_code, null))
     ) u(unit_type, code_before, code_after)
@@ -338,7 +327,8 @@ received_measures as (
         sum(c.missing_paper_result)::bigint as missing_paper_result,
         sum(c.missing_reuse_allowed)::bigint as missing_reuse_allowed
     from received_cells c
-    join dossier_unit_keys k using (month, after_reform, level_class, agency_code, admin_unit_code)
+    join dossier_unit_keys k
+        using (month, after_reform, level_class, agency_code, admin_unit_code, unit_code_2025)
     join period_months p on p.month = c.month
     where if(p.after_reform, k.code_after, k.code_before) is not null
     group by all
@@ -359,7 +349,7 @@ procedure_measures as (
             bool_or(c.fee_paid_online) as fee_paid_online
         from received_procedures c
         join dossier_unit_keys k
-            using (month, after_reform, level_class, agency_code, admin_unit_code)
+            using (month, after_reform, level_class, agency_code, admin_unit_code, unit_code_2025)
         join period_months p on p.month = c.month
         where if(p.after_reform, k.code_after, k.code_before) is not null
         group by all
@@ -383,7 +373,8 @@ flow_measures as (
             - coalesce(sum(c.open_overdue_at_end) filter (p.is_last_month), 0), 0)::bigint
             as handled_satisfied
     from flow_cells c
-    join dossier_unit_keys k using (month, after_reform, level_class, agency_code, admin_unit_code)
+    join dossier_unit_keys k
+        using (month, after_reform, level_class, agency_code, admin_unit_code, unit_code_2025)
     join period_months p on p.month = c.month
     where if(p.after_reform, k.code_after, k.code_before) is not null
     group by all
@@ -534,17 +525,12 @@ unit_periods as (
     select p.period_type, p.period, u.level, u.code, p.province_code
     from provinces p
     join period_bounds b using (period_type, period)
-    join (
-        select distinct u.code, u.level, u.valid_from, u.valid_to, o.province_code
-        from dim_admin_unit u
-        left join old_province o on o.code = u.code and u.valid_from < (select day from reform)
-        where u.level in ('district', 'commune')
-    ) u
-        on if(b.after_reform,
+    join dim_admin_unit u
+        on u.level in ('district', 'commune') and u.province_code = p.province_code
+        and if(b.after_reform,
             u.level = 'commune' and b.period_end between u.valid_from and u.valid_to
                 and u.valid_from >= (select day from reform),
-            u.valid_from <= b.period_end and u.valid_to >= b.period_start
-                and u.province_code = p.province_code)
+            u.valid_from <= b.period_end and u.valid_to >= b.period_start)
 ),
 measures as (
     select
