@@ -388,6 +388,9 @@ def test_units_before_and_after_the_reform(reform):
     assert _received(reform, "province", "2025-08", "68") == 2
     assert _received(reform, "commune", "2025-08", "22918") == 1
     assert _received(reform, "province", "2025-08", "60") is None
+    # an agency is a unit of the periods it worked in, wherever the list places it
+    assert _received(reform, "agency", "2025-08", "H60.02") == 1
+    assert _received(reform, "agency", "2025-03", "H60.02") == 0  # of province 60 then
     districts_after = reform.sql(
         "select count(*) from mart_service_index_766 where unit_type = 'district' "
         "and period in ('2025-08', '2025-09', '2025-Q3', '2025')"

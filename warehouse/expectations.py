@@ -127,6 +127,12 @@ SUITES: dict[str, list] = {
         *_share("value_vnd", low=0, high=1e13),
     ],
     "mart_models_yearly": [*_rows(), *_unique("year", "field", "level", "status")],
+    "dim_service_index_766_indicator": [
+        *_rows(),
+        *_unique("profile", "indicator_code"),
+        *_not_null("profile", "group_code", "indicator_code", "max_points", "form"),
+        *_in("group_code", index_766.GROUP_CODES),
+    ],
     "mart_service_index_766": [
         *_rows(),
         *_unique("profile", "period_type", "period", "unit_type", "unit_code"),

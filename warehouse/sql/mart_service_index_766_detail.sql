@@ -328,7 +328,10 @@ received_measures as (
         sum(c.missing_reuse_allowed)::bigint as missing_reuse_allowed
     from received_cells c
     join dossier_unit_keys k
-        using (month, after_reform, level_class, agency_code, admin_unit_code, unit_code_2025)
+        on k.month = c.month and k.after_reform = c.after_reform
+        and k.level_class = c.level_class and k.agency_code = c.agency_code
+        and k.admin_unit_code = c.admin_unit_code
+        and k.unit_code_2025 is not distinct from c.unit_code_2025
     join period_months p on p.month = c.month
     where if(p.after_reform, k.code_after, k.code_before) is not null
     group by all
@@ -349,7 +352,10 @@ procedure_measures as (
             bool_or(c.fee_paid_online) as fee_paid_online
         from received_procedures c
         join dossier_unit_keys k
-            using (month, after_reform, level_class, agency_code, admin_unit_code, unit_code_2025)
+            on k.month = c.month and k.after_reform = c.after_reform
+            and k.level_class = c.level_class and k.agency_code = c.agency_code
+            and k.admin_unit_code = c.admin_unit_code
+            and k.unit_code_2025 is not distinct from c.unit_code_2025
         join period_months p on p.month = c.month
         where if(p.after_reform, k.code_after, k.code_before) is not null
         group by all
@@ -374,7 +380,10 @@ flow_measures as (
             as handled_satisfied
     from flow_cells c
     join dossier_unit_keys k
-        using (month, after_reform, level_class, agency_code, admin_unit_code, unit_code_2025)
+        on k.month = c.month and k.after_reform = c.after_reform
+        and k.level_class = c.level_class and k.agency_code = c.agency_code
+        and k.admin_unit_code = c.admin_unit_code
+        and k.unit_code_2025 is not distinct from c.unit_code_2025
     join period_months p on p.month = c.month
     where if(p.after_reform, k.code_after, k.code_before) is not null
     group by all
@@ -511,6 +520,29 @@ provinces as (
     union
     select period_type, period, unit_code from feedback_measures where unit_type = 'province'
 ),
+provincial_agencies as (
+    -- a provincial agency is a unit of the periods it worked in, counted for the province of
+    -- its dossiers and feedback, and of every period of the province it is located in
+    select period_type, period, agency_code,
+        coalesce(max(province_code) filter (active), max(province_code)) as province_code
+    from (
+        select p.period_type, p.period, k.agency_code,
+            if(p.after_reform, k.current_province, k.province_code) as province_code, true as active
+        from (
+            select month, agency_code, province_code, current_province from dossier_unit_keys
+            where unit_type = 'agency' and code_before is not null
+            union
+            select month, agency_code, province_code, current_province from feedback_unit_keys
+            where unit_type = 'agency' and code_before is not null
+        ) k
+        join period_months p on p.month = k.month
+        union all
+        select p.period_type, p.period, a.agency_code, p.province_code, false
+        from provinces p
+        join agencies a on a.level_class = 'province' and a.admin_unit_code = p.province_code
+    )
+    group by all
+),
 unit_periods as (
     select period_type, period, 'province' as unit_type, province_code as unit_code, province_code
     from provinces
@@ -518,9 +550,7 @@ unit_periods as (
     select period_type, period, 'provincial_centre', province_code, province_code
     from provinces
     union
-    select p.period_type, p.period, 'agency', a.agency_code, p.province_code
-    from provinces p
-    join agencies a on a.level_class = 'province' and a.admin_unit_code = p.province_code
+    select period_type, period, 'agency', agency_code, province_code from provincial_agencies
     union
     select p.period_type, p.period, u.level, u.code, p.province_code
     from provinces p
