@@ -499,13 +499,13 @@ applicable_measures as (
             as procedures_with_online_service,
         count(s.procedure_code) filter (s.has_fee) as fee_procedures_applicable
     from period_snapshot c
-    cross join (values ('province', null), ('provincial_centre', 'Tỉnh'), ('agency', 'Tỉnh'),
-        ('district', 'Huyện'), ('commune', 'Xã')) t(unit_type, label)
+    cross join (values ('province', null), ('provincial_centre', ['Tỉnh']), ('agency', ['Tỉnh']),
+        ('district', ['Huyện']), ('commune', ['Xã', 'Đặc khu'])) t(unit_type, labels)
     left join procedure_snapshot s
         on s.snapshot_date = c.snapshot_date
         and s.status = 'Đang áp dụng'
         and s.decision_date <= c.period_end
-        and (t.label is null or list_contains(string_split(s.levels, ', '), t.label))
+        and (t.labels is null or list_has_any(string_split(s.levels, ', '), t.labels))
     group by all
 ),
 
