@@ -69,8 +69,9 @@ REFERENCE_TABLES = {
     "ref_agencies": lambda w: reference.agencies(w.paths.reference("agencies.csv")),
     "ref_calendar": lambda w: calendar.calendar(),
     "ref_lookups": lambda w: lookups.lookups_frame(),
-    "ref_766_indicators": lambda w: index_766.load(w.index_766_config)[0],
-    "ref_766_bands": lambda w: index_766.load(w.index_766_config)[1],
+    "ref_766_indicators": lambda w: index_766.load(w.index_766_config).indicators,
+    "ref_766_groups": lambda w: index_766.load(w.index_766_config).groups,
+    "ref_766_bands": lambda w: index_766.load(w.index_766_config).bands,
 }
 
 

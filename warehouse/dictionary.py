@@ -11,13 +11,14 @@ from warehouse.expectations import SUITES
 from warehouse.tables import TABLES
 
 SPEC_SECTIONS = {
-    "mart_dossier_monthly": "INDICATORS.md §A",
-    "mart_procedure_publication": "INDICATORS.md §B",
-    "mart_service_index_766": "INDICATORS.md §C",
-    "mart_service_index_766_detail": "INDICATORS.md §C",
-    "mart_engagement_yearly": "INDICATORS.md §D",
-    "mart_feedback_monthly": "INDICATORS.md §E",
-    "mart_province_scorecard": "INDICATORS.md §F",
+    "mart_dossier_monthly": "[indicators.md §A](indicators.md#a)",
+    "mart_procedure_publication": "[indicators.md §B](indicators.md#b)",
+    "dim_service_index_766_indicator": "[indicators.md §C](indicators.md#c)",
+    "mart_service_index_766": "[indicators.md §C](indicators.md#c)",
+    "mart_service_index_766_detail": "[indicators.md §C](indicators.md#c)",
+    "mart_engagement_yearly": "[indicators.md §D](indicators.md#d)",
+    "mart_feedback_monthly": "[indicators.md §E](indicators.md#e)",
+    "mart_province_scorecard": "[indicators.md §F](indicators.md#f)",
 }
 # what the reference tables of the build are (warehouse/build.py REFERENCE_TABLES)
 REFERENCE_DESCRIPTIONS = {
@@ -31,6 +32,7 @@ REFERENCE_DESCRIPTIONS = {
     "ref_agencies": "`<landing>/reference/agencies.csv`, else the shipped sample list",
     "ref_calendar": "the working-day calendar (`warehouse/calendar.py`)",
     "ref_766_indicators": "the 766 weights and thresholds (`warehouse/service_index_766.yaml`)",
+    "ref_766_groups": "the 766 groups and their points (`warehouse/service_index_766.yaml`)",
     "ref_766_bands": "the 766 rating bands (`warehouse/service_index_766.yaml`)",
     "ref_lookups": "the codes and labels of the schemas, with English text "
     "(`warehouse/lookups.py`)",
