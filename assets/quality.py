@@ -1,6 +1,7 @@
 """Great Expectations suites (warehouse/expectations.py) as asset checks on the published
-tables: they read reporting.duckdb after the publish, report every expectation in the check's
-metadata and write an HTML validation page to <data>/gx/index.html."""
+tables. The publish validates them on the build it copies and records the results in the
+published table `check_results` (warehouse/check_results.py), so the published file carries
+the checks of the rows it holds; these checks report those results, without a second run."""
 
 import time
 
@@ -10,14 +11,12 @@ import duckdb
 from assets.automation import CHECK_AFTER_PUBLISH
 from assets.progress import report
 from assets.resources import DanvanResource
-from warehouse.expectations import SAMPLE_ROWS, SUITES, validate_published, write_report
-from warehouse.exports import published_fingerprints
-
-RECORD = "results.json"  # the last result of each suite, with what it was computed on
+from warehouse.check_results import gx_check_name, gx_page, published_suites
+from warehouse.expectations import SAMPLE_ROWS, SUITES
 
 
 def check_name(table: str) -> str:
-    return f"{table}_gx_suite"
+    return gx_check_name(table)
 
 
 @dg.multi_asset_check(
@@ -42,52 +41,47 @@ def published_table_suites(context: dg.AssetCheckExecutionContext, danvan: Danva
     tables = [t for t in SUITES if check_name(t) in selected]
     con = duckdb.connect(str(danvan.paths.reporting_db), read_only=True)
     try:
-        contents = published_fingerprints(con, danvan.paths)
-        record = danvan.paths.root / "gx" / RECORD
-        results, reused = validate_published(con, tables, record, contents)
+        found = published_suites(con)
     finally:
         con.close()
-    page = write_report(results, danvan.paths.root / "gx" / "index.html")
-    passed = sum(result.success for result in results)
+    passed = sum(bool(found.get(t, {}).get("passed")) for t in tables)
     report(
         context,
-        f"published_table_suites: {passed} of {len(results)} Great Expectations suites passed "
-        f"({len(reused)} on content unchanged since validated; "
+        f"published_table_suites: {passed} of {len(tables)} Great Expectations suites passed "
+        "(validated by the publish on the rows it published; "
         f"{time.perf_counter() - started:.1f} s)",
     )
-    for result in results:
-        seen = (
-            f"a sample of {result.rows_validated:,} of {result.rows_in_table:,} rows"
-            if result.sampled
-            else f"all {result.rows_in_table:,} rows"
-        )
-        failed = ", ".join(f"{e['expectation']}({e['columns']})" for e in result.failed)
+    for table in tables:
+        result = found.get(table)
+        if result is None:
+            yield dg.AssetCheckResult(
+                asset_key=table,
+                check_name=check_name(table),
+                passed=False,
+                severity=dg.AssetCheckSeverity.ERROR,
+                description="no result in the published check_results: publish again",
+            )
+            continue
+        expectations = result["expectations"]
+        seen = _rows_seen(expectations)
         yield dg.AssetCheckResult(
-            asset_key=result.table,
-            check_name=check_name(result.table),
-            passed=result.success,
+            asset_key=table,
+            check_name=check_name(table),
+            passed=bool(result["passed"]),
             severity=dg.AssetCheckSeverity.ERROR,
-            description=f"{result.table}: {len(result.failed)} of {len(result.expectations)} "
-            f"expectations failed on {seen}: {failed}"
-            if result.failed
-            else f"{result.table}: {len(result.expectations)} expectations met on {seen}",
+            description=f"{table}: {result['message']}",
             metadata={
-                "expectations": len(result.expectations),
-                "expectations_failed": len(result.failed),
-                "rows_in_table": result.rows_in_table,
-                "rows_validated": result.rows_validated,
-                "sampled": result.sampled,
+                "expectations": len(expectations),
+                "expectations_failed": sum(not e["success"] for e in expectations),
+                **seen,
                 "results": dg.MetadataValue.table(
-                    records=[dg.TableRecord(_record(e)) for e in result.expectations],
+                    records=[dg.TableRecord(_record(e)) for e in expectations],
                     schema=dg.TableSchema(
                         columns=[dg.TableColumn(name, kind) for name, kind in RESULT_COLUMNS]
                     ),
                 ),
-                "report": dg.MetadataValue.path(str(page)),
-                # the same rows as when validated give the same result: not validated again
-                "validated": "earlier, on the same rows"
-                if result.table in reused
-                else "in this run",
+                "report": dg.MetadataValue.path(str(gx_page(danvan.paths))),
+                "validated_at": str(result["checked_at"]),
             },
         )
 
@@ -108,6 +102,20 @@ def _record(expectation: dict) -> dict:
         "columns": expectation["columns"],
         "success": expectation["success"],
         "observed": expectation["observed"],
-        "unexpected": int(expectation["unexpected_count"]),
+        "unexpected": int(expectation["unexpected_count"] or 0),
         "on": expectation.get("on", ""),
     }
+
+
+def _rows_seen(expectations: list[dict]) -> dict:
+    """How many rows the suite saw: the table's (its row count) and the sample's (the rest)."""
+    counted = [e["rows_seen"] for e in expectations if "rows_seen" in e]
+    if not counted:  # a result recorded before the suites said what they saw
+        return {}
+    table = next(
+        e["rows_seen"]
+        for e in expectations
+        if e["expectation"] == "expect_table_row_count_to_be_between"
+    )
+    validated = min(counted)
+    return {"rows_in_table": table, "rows_validated": validated, "sampled": validated < table}

@@ -1,14 +1,15 @@
 """Great Expectations 1.x suites on the published tables, as code.
 
 Each suite checks not-null keys, the uniqueness of the table's grain, value ranges and allowed
-sets, and row-count bounds. `validate_published` runs them on frames read from the published file
-(GX over DuckDB through SQLAlchemy is broken with duckdb 2: pandas frames are the way in) and
-returns one result per table with a result per expectation; `write_report` renders them as a
-self-contained HTML page under the data folder.
+sets, and row-count bounds. `validate_published` runs them on frames read from the build about
+to be published (GX over DuckDB through SQLAlchemy is broken with duckdb 2: pandas frames are the
+way in) and returns one result per table with a result per expectation; `write_report` renders
+them as a self-contained HTML page under the data folder.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html
 import json
@@ -27,6 +28,7 @@ from warehouse.exports import ROWS_FINGERPRINT
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 MAX_ROWS = 100_000_000
+UNIT_TYPES_766 = ["province", "provincial_centre", "agency", "district", "commune"]
 
 # Each expectation is written as (GX class name, its arguments): plain data, so importing this
 # module — every Dagster process loads it — does not import GX (2.7 s); validate_table does.
@@ -126,18 +128,26 @@ SUITES: dict[str, list] = {
         *_share("value_vnd", low=0, high=1e13),
     ],
     "mart_models_yearly": [*_rows(), *_unique("year", "field", "level", "status")],
+    "dim_service_index_766_indicator": [
+        *_rows(),
+        *_unique("profile", "indicator_code"),
+        *_not_null("profile", "group_code", "indicator_code", "max_points", "form"),
+        *_in("group_code", index_766.GROUP_CODES),
+    ],
     "mart_service_index_766": [
         *_rows(),
-        *_unique("period_type", "period", "unit_type", "unit_code"),
+        *_unique("profile", "period_type", "period", "unit_type", "unit_code"),
         *_in("period_type", ["month", "quarter", "year"]),
-        *_share("total", "points_assessable", low=0, high=100),
-        *_in("rating", index_766.load()[1]["rating"].to_list()),
+        *_in("unit_type", UNIT_TYPES_766),
+        *_share("total", "points_assessable", "total_normalised", low=0, high=100),
+        *_in("rating", index_766.load().bands["rating"].unique().to_list()),
     ],
     "mart_service_index_766_detail": [
         *_rows(),
-        *_unique("period_type", "period", "unit_type", "unit_code", "indicator_code"),
-        *_share("rate"),
-        *_share("points", low=0, high=100),
+        *_unique("profile", "period_type", "period", "unit_type", "unit_code", "indicator_code"),
+        *_not_null("profile", "indicator_code", "status", "max_points"),
+        *_in("status", index_766.STATUSES),
+        *_share("points", low=0, high=20),
     ],
     "mart_province_scorecard": [
         *_rows(),
@@ -180,6 +190,7 @@ class SuiteResult:
     table: str
     success: bool
     expectations: list[dict]  # type, columns, success, observed, unexpected_count
+    checked_at: str = ""  # ISO local time of the validation
     rows_in_table: int = 0
     rows_validated: int = 0  # fewer than the table's: the suite ran on a sample
 
@@ -222,7 +233,8 @@ def validate_table(table: str, frame) -> SuiteResult:
                 "unexpected_count": details.get("unexpected_count", 0) or 0,
             }
         )
-    return SuiteResult(table, bool(result.success), rows)
+    checked_at = dt.datetime.now().replace(microsecond=0).isoformat()
+    return SuiteResult(table, bool(result.success), rows, checked_at)
 
 
 def on_whole_table(result: SuiteResult, rows: int, validated: int) -> SuiteResult:
@@ -235,9 +247,10 @@ def on_whole_table(result: SuiteResult, rows: int, validated: int) -> SuiteResul
         if e["expectation"] == "expect_table_row_count_to_be_between":
             e["success"] = bounds["min_value"] <= rows <= bounds["max_value"]
             e["observed"] = str(rows)
-            e["on"] = "whole table"
+            e["on"], e["rows_seen"] = "whole table", rows
         else:
             e["on"] = "whole table" if validated >= rows else f"sample of {validated:,} rows"
+            e["rows_seen"] = validated
     result.success = all(e["success"] for e in result.expectations)
     return result
 
@@ -255,7 +268,7 @@ def validate_published(
     of being validated again: a table whose content (row count and row hashes) and suite are
     those of the recorded result would give that result again. A nightly run over unchanged
     files then neither imports GX (2.5 s) nor validates. `contents`: tables' content already
-    known (exports.published_fingerprints), not hashed again."""
+    known (the export's per-period fingerprints), not hashed again."""
     known = _read_record(record)
     results, reused = [], set()
     for table in tables:
