@@ -57,6 +57,13 @@ def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
+def _violations_message(rows: int, groups: int, grouped: str | None) -> str:
+    """As the asset check says it: rows of the table, and the query's lines when it groups."""
+    if rows == 0:
+        return "no violations"
+    return f"{rows:,} row(s) break the rule" + (f" ({groups:,} group(s))" if grouped else "")
+
+
 def table_check_rows(con: duckdb.DuckDBPyConnection) -> list[dict]:
     rows = []
     for check in TABLE_CHECKS:
@@ -74,7 +81,7 @@ def table_check_rows(con: duckdb.DuckDBPyConnection) -> list[dict]:
                 "severity": "ERROR" if check.blocking else "WARN",
                 "blocking": check.blocking,
                 "violations": found,
-                "message": "no violations" if found == 0 else f"{found:,} violation(s)",
+                "message": _violations_message(found, violations.height, check.rows_column),
                 "description": check.description,
                 "details": json.dumps(sample, ensure_ascii=False) if found else None,
                 "checked_at": _now(),
