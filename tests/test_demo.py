@@ -211,6 +211,8 @@ def test_every_failed_check_of_the_demo_is_an_injected_defect(demo):
     assert names == [
         "fact_dossier_procedure_in_catalogue",
         "landing_inventory_all_files_matched",
+        "load_audit_no_rejected_file",
+        "load_audit_totals_reconciled",
         "staging_welfare_totals_reconciled[2024-Q3]",
     ]
     assert "NOT an injected defect" not in explain_failed_checks(summary.failed_checks)
