@@ -166,5 +166,6 @@ SPEC = SourceSpec(
     key=("dossier_code",),
     period_column="received_at",
     unit_checks=(("admin_unit_code", "received_at"),),
+    calendar_columns=("received_at", "due_at", "first_due_at", "finished_at", "returned_at"),
     sheet_names=("ho_so", "hồ sơ", "dossiers"),
 )

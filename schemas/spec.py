@@ -160,6 +160,10 @@ class SourceSpec:
     key: tuple[str, ...]  # natural key within one delivery
     period_column: str | None = None  # must fall inside the file's period
     unit_checks: tuple[tuple[str, str], ...] = ()  # (unit code column, date column)
+    # dates the working-day calendar must cover (deadlines are counted on it); and dates that
+    # may precede it (a law in force before 2015) but not follow it
+    calendar_columns: tuple[str, ...] = ()
+    calendar_end_columns: tuple[str, ...] = ()
     min_header_matches: int = 3
     sheet_names: tuple[str, ...] = ()
     # extra typed columns from the parsed frame, the ingest context (lookups) and the period
