@@ -95,6 +95,7 @@ SPEC = SourceSpec(
     key=("event_date", "event_type", "level", "admin_unit_code", "chair_role"),
     period_column="event_date",
     unit_checks=(("admin_unit_code", "event_date"),),
+    level_checks=(("level", "event_date"),),
     derive=_derive,
     extra_columns={"chair_group": pl.String()},
     sheet_names=("tiep_dan_doi_thoai", "tiếp dân", "engagement"),

@@ -159,7 +159,12 @@ class SourceSpec:
     model: type[pa.DataFrameModel]
     key: tuple[str, ...]  # natural key within one delivery
     period_column: str | None = None  # must fall inside the file's period
-    unit_checks: tuple[tuple[str, str], ...] = ()  # (unit code column, date column)
+    # (unit code column, date column) or (unit code column, from column, to column): the code
+    # must be in force on the date, or at some time between the two dates
+    unit_checks: tuple[tuple[str, ...], ...] = ()
+    # (level column, date column[, to column]): a level that did not exist on the date (a
+    # district after the 2025 reform, a special zone before it) is quarantined
+    level_checks: tuple[tuple[str, ...], ...] = ()
     # dates the working-day calendar must cover (deadlines are counted on it); and dates that
     # may precede it (a law in force before 2015) but not follow it
     calendar_columns: tuple[str, ...] = ()

@@ -74,7 +74,7 @@ def con(tmp_path_factory):
     connection.close()
 
 
-def _detail(con, unit_type, period, period_type="month", unit_code="60"):
+def _detail(con, unit_type, period, period_type="month", unit_code="68"):
     rows = con.sql(
         "select indicator_code, numerator, denominator, rate, points from "
         "mart_service_index_766_detail where unit_type = ? and unit_code = ? and period = ? "

@@ -63,10 +63,10 @@ TABLE_CHECKS: tuple[TableCheck, ...] = (
     ),
     TableCheck(
         "fact_welfare_activity",
-        "district_in_dimension",
-        "Every welfare row's district is a unit of dim_admin_unit in force on its date.",
-        """select f.org_code, f.district_code, f.activity_date from fact_welfare_activity f
-        where not exists (select 1 from dim_admin_unit d where d.code = f.district_code
+        "unit_in_dimension",
+        "Every welfare row's unit is a unit of dim_admin_unit in force on its date.",
+        """select f.org_code, f.admin_unit_code, f.activity_date from fact_welfare_activity f
+        where not exists (select 1 from dim_admin_unit d where d.code = f.admin_unit_code
             and f.activity_date between d.valid_from and d.valid_to)""",
         blocking=True,
     ),

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from schemas.common import LEVEL_VALUES
+from schemas.common import LEVEL_CODES
 from schemas.dossiers import CHANNELS
 from schemas.welfare import ORGANISATIONS, SUPPORT_TYPES
 from warehouse import index_766
@@ -73,7 +73,7 @@ SUITES: dict[str, list] = {
             "period",
         ),
         *_unique("dossier_code"),
-        *_in("level", LEVEL_VALUES),
+        *_in("level", sorted({code for code, _ in LEVEL_CODES.values()})),
         *_in("channel", sorted(set(CHANNELS.values()))),
         *_share("status_code", low=1, high=10),
         *_in("timeliness", ["early", "on_time", "late", "in_progress", "overdue"]),
@@ -108,7 +108,7 @@ SUITES: dict[str, list] = {
     ],
     "mart_engagement_yearly": [
         *_rows(),
-        *_unique("year", "grain", "level", "admin_unit_code"),
+        *_unique("year", "grain", "level", "admin_unit_code", "unit_code_2025"),
         *_in("grain", ["unit", "level", "province"]),
         *_share("periodic_reception_rate", "opinions_resolved_share", "replied_in_time_share"),
     ],
@@ -119,7 +119,7 @@ SUITES: dict[str, list] = {
     ],
     "mart_welfare_yearly": [
         *_rows(),
-        *_unique("year", "org_code", "district_code", "support_type"),
+        *_unique("year", "org_code", "admin_unit_code", "support_type"),
         *_in("org_code", ORGANISATIONS),
         *_in("support_type", SUPPORT_TYPES),
         *_share("quantity", low=1, high=10_000_000),

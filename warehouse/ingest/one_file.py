@@ -27,6 +27,7 @@ from warehouse.ingest.rules import (
     column_sums,
     future_failures,
     key_conflicts,
+    level_failures,
     parse_failures,
     period_failures,
     reconcile_totals,
@@ -129,6 +130,7 @@ class _FileIngest:
                 future_failures(spec, typed, delivery.exported_at),
                 calendar_failures(spec, typed),
                 unit_failures(spec, typed, context.units),
+                level_failures(spec, typed),
             ]
         )
         good = typed.join(failures.select(pl.col("row").alias(ROW)).unique(), on=ROW, how="anti")

@@ -6,7 +6,10 @@ comment on column fact_dossier.procedure_code is 'Mã TTHC (bỏ hậu tố .H60
 comment on column fact_dossier.procedure_name is 'Tên TTHC như trong tệp — procedure name as exported';
 comment on column fact_dossier.agency_code is 'Mã cơ quan giải quyết — handling agency code';
 comment on column fact_dossier.admin_unit_code is 'Mã ĐVHC (hợp lệ vào ngày tiếp nhận) — unit code, valid on the receipt date';
-comment on column fact_dossier.level is 'Cấp thực hiện: Tỉnh (Trung tâm PVHCC tỉnh), Huyện, Xã — level';
+comment on column fact_dossier.level is 'Cấp thực hiện: province (Trung tâm PVHCC tỉnh), district (đến 30/6/2025), commune (xã, phường, đặc khu) — level (dim_level)';
+comment on column fact_dossier.level_vi is 'Cấp thực hiện như trong tệp: Tỉnh, Huyện, Xã, Đặc khu — level as exported';
+comment on column fact_dossier.unit_code_2025 is 'Đơn vị từ 01/7/2025 chứa địa bàn của admin_unit_code (xem unit_2025_mapping) — the unit in force since 2025-07-01 the territory belongs to';
+comment on column fact_dossier.unit_2025_mapping is 'in_force / merged / split (đơn vị chính) / contained (huyện, tỉnh cũ) — how unit_code_2025 was found';
 comment on column fact_dossier.channel is 'Kênh nộp: 1 trực tiếp, 2 trực tuyến, 3 bưu chính công ích — channel';
 comment on column fact_dossier.submitted_at is 'Ngày nộp — submitted at';
 comment on column fact_dossier.received_at is 'Ngày tiếp nhận — received at';

@@ -6,13 +6,13 @@
 -- every unit gets those of the latest snapshot on or before the period's end.
 create or replace table mart_service_index_766_detail as
 with dossier_units as (
-    select 'province' as unit_type, '60' as unit_code, * from mart_dossier_monthly
+    select 'province' as unit_type, (select province_code from ref_scope) as unit_code, * from mart_dossier_monthly
     union all by name
-    select 'provincial_centre' as unit_type, '60' as unit_code, * from mart_dossier_monthly where level = 'Tỉnh'
+    select 'provincial_centre' as unit_type, (select province_code from ref_scope) as unit_code, * from mart_dossier_monthly where level = 'province'
     union all by name
-    select 'district' as unit_type, admin_unit_code as unit_code, * from mart_dossier_monthly where level = 'Huyện'
+    select 'district' as unit_type, admin_unit_code as unit_code, * from mart_dossier_monthly where level = 'district'
     union all by name
-    select 'commune' as unit_type, admin_unit_code as unit_code, * from mart_dossier_monthly where level = 'Xã'
+    select 'commune' as unit_type, admin_unit_code as unit_code, * from mart_dossier_monthly where level = 'commune'
     union all by name
     select 'agency' as unit_type, agency_code as unit_code, * from mart_dossier_monthly
 ),
@@ -22,9 +22,9 @@ feedback_agency as (
     left join dim_agency a using (agency_code)
 ),
 feedback_units as (
-    select 'province' as unit_type, '60' as unit_code, * from feedback_agency
+    select 'province' as unit_type, (select province_code from ref_scope) as unit_code, * from feedback_agency
     union all by name
-    select 'provincial_centre' as unit_type, '60' as unit_code, * from feedback_agency where agency_level = 'Tỉnh'
+    select 'provincial_centre' as unit_type, (select province_code from ref_scope) as unit_code, * from feedback_agency where agency_level = 'Tỉnh'
     union all by name
     select 'district' as unit_type, agency_unit as unit_code, * from feedback_agency where agency_level = 'Huyện'
     union all by name
