@@ -10,8 +10,9 @@ import pytest
 from schemas.engagement import SPEC as ENGAGEMENT
 from schemas.feedback import SPEC as FEEDBACK
 from schemas.models import SPEC as MODELS
+from schemas.procedures import SPEC as PROCEDURES
 from schemas.welfare import SPEC as WELFARE
-from tests.helpers import ingest_every_partition, quarantined, write_csv
+from tests.helpers import ingest_every_partition, procedure, quarantined, write_csv
 from tests.test_sources import activity, event, item, model
 from warehouse.build import Warehouse
 from warehouse.inventory import record_landing
@@ -131,6 +132,11 @@ def built(tmp_path_factory):
     write_csv(landing / "welfare/an_sinh_HND_2025-Q2.csv", WELFARE_2025_Q2, WELFARE)
     write_csv(landing / "models/dan_van_kheo_2025.csv", MODELS_2025, MODELS)
     write_csv(landing / "models/dan_van_kheo_2026.csv", MODELS_2026, MODELS)
+    write_csv(
+        landing / "procedures/danh_muc_tthc_2025-12-31.csv",
+        [procedure(levels="cấp xã; đặc khu", decision_date="02/07/2025")],
+        PROCEDURES,
+    )
     outcomes, unmatched = ingest_every_partition(landing, data)
     assert unmatched == []
     record_landing(landing, DataPaths(data))
@@ -265,3 +271,8 @@ def test_mass_mobilisation_by_new_commune_adds_up_to_the_facts(built):
         "select sum(welfare_value_vnd), sum(gifts_given) from mart_commune_yearly where year = 2025"
     ).fetchall()
     assert totals == [(203_500_000, 151)]
+
+
+def test_the_catalogue_names_the_special_zone_as_a_level(built):
+    _, _, con = built
+    assert con.sql("select levels from dim_procedure").fetchall() == [("Xã, Đặc khu",)]

@@ -120,6 +120,13 @@ def test_engagement_chair_roles_are_normalised(tmp_path):
                 "Phó Chủ tịch UBND huyện",
                 "Chủ tịch UBMTTQ xã",
                 "Trưởng thôn",
+                # honorifics, a name, the committee written out: classified by the role
+                "Đ/c Bí thư Huyện ủy",
+                "Đồng chí Phó Bí thư Thường trực Tỉnh ủy",
+                "Ông Trần Văn B, Chủ tịch Ủy ban nhân dân phường",
+                "Chủ tịch Ủy ban MTTQ Việt Nam xã",
+                "Phó Chủ tịch Ủy ban MTTQ tỉnh",
+                "Phó Chủ tịch HĐND huyện",
             ]
         )
     ]
@@ -132,6 +139,12 @@ def test_engagement_chair_roles_are_normalised(tmp_path):
         "Chủ tịch UBND",
         "Phó Chủ tịch UBND",
         "Chủ tịch UBMTTQ",
+        "Khác",
+        "Bí thư",
+        "Phó Bí thư",
+        "Chủ tịch UBND",
+        "Chủ tịch UBMTTQ",
+        "Khác",
         "Khác",
     ]
 
