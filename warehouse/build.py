@@ -60,8 +60,9 @@ REFERENCE_TABLES = {
     "ref_scope": lambda w: reference.scope_frame(),
     "ref_agencies": lambda w: reference.agencies(w.paths.reference("agencies.csv")),
     "ref_calendar": lambda w: calendar.calendar(),
-    "ref_766_indicators": lambda w: index_766.load(w.index_766_config)[0],
-    "ref_766_bands": lambda w: index_766.load(w.index_766_config)[1],
+    "ref_766_indicators": lambda w: index_766.load(w.index_766_config).indicators,
+    "ref_766_groups": lambda w: index_766.load(w.index_766_config).groups,
+    "ref_766_bands": lambda w: index_766.load(w.index_766_config).bands,
 }
 
 

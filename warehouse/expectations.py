@@ -27,6 +27,7 @@ from warehouse.exports import ROWS_FINGERPRINT
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 MAX_ROWS = 100_000_000
+UNIT_TYPES_766 = ["province", "provincial_centre", "agency", "district", "commune"]
 
 # Each expectation is written as (GX class name, its arguments): plain data, so importing this
 # module — every Dagster process loads it — does not import GX (2.7 s); validate_table does.
@@ -128,18 +129,26 @@ SUITES: dict[str, list] = {
         *_share("value_vnd", low=0, high=1e13),
     ],
     "mart_models_yearly": [*_rows(), *_unique("year", "field", "level", "status")],
+    "dim_service_index_766_indicator": [
+        *_rows(),
+        *_unique("profile", "indicator_code"),
+        *_not_null("profile", "group_code", "indicator_code", "max_points", "form"),
+        *_in("group_code", index_766.GROUP_CODES),
+    ],
     "mart_service_index_766": [
         *_rows(),
-        *_unique("period_type", "period", "unit_type", "unit_code"),
+        *_unique("profile", "period_type", "period", "unit_type", "unit_code"),
         *_in("period_type", ["month", "quarter", "year"]),
-        *_share("total", "points_assessable", low=0, high=100),
-        *_in("rating", index_766.load()[1]["rating"].to_list()),
+        *_in("unit_type", UNIT_TYPES_766),
+        *_share("total", "points_assessable", "total_normalised", low=0, high=100),
+        *_in("rating", index_766.load().bands["rating"].unique().to_list()),
     ],
     "mart_service_index_766_detail": [
         *_rows(),
-        *_unique("period_type", "period", "unit_type", "unit_code", "indicator_code"),
-        *_share("rate"),
-        *_share("points", low=0, high=100),
+        *_unique("profile", "period_type", "period", "unit_type", "unit_code", "indicator_code"),
+        *_not_null("profile", "indicator_code", "status", "max_points"),
+        *_in("status", index_766.STATUSES),
+        *_share("points", low=0, high=20),
     ],
     "mart_province_scorecard": [
         *_rows(),

@@ -33,6 +33,7 @@ GROUPS = {  # table → its group in the Dagster UI
     "mart_welfare_yearly": "welfare",
     "mart_models_yearly": "models",
     "mart_commune_yearly": "mass_mobilisation",
+    "dim_service_index_766_indicator": "service_index",
     "mart_service_index_766_detail": "service_index",
     "mart_service_index_766": "service_index",
     "mart_province_scorecard": "scorecard",

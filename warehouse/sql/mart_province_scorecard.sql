@@ -84,6 +84,9 @@ service_index as (
         total, points_assessable, rating
     from mart_service_index_766
     where period_type = 'year' and unit_type in ('province', 'provincial_centre')
+        and profile = (
+            select any_value(profile) from dim_service_index_766_indicator where is_default_profile
+        )
 ),
 indicators as (
     select year, 'dossiers_received' || suffix as indicator_code, received::double as value,
