@@ -243,3 +243,18 @@ def _with_inputs(name: str) -> list[str]:
         wanted.add(table.name)
         pending += [d for d in table.deps if d not in wanted]
     return [t.name for t in TABLES if t.name in wanted]
+
+
+def test_a_deadline_beyond_the_calendar_stops_the_build(tmp_path):
+    """A decision of the last days of 2035 passes the ingest, but its 5th working day lies
+    beyond the calendar: the build says so instead of counting it late (extend the calendar)."""
+    landing, data = tmp_path / "landing", tmp_path / "data"
+    rows = [procedure(decision_date="28/12/2035", legal_effective_date="", published_at="")]
+    write_csv(landing / "procedures/danh_muc_tthc_2026-11-30.csv", rows, PROCEDURES)
+    ingest(landing, data, "procedures", "2026-11-30")
+    warehouse = Warehouse(DataPaths(data))
+    with warehouse.connect() as con:
+        for table in _with_inputs("mart_procedure_publication")[:-1]:
+            warehouse.run(con, table)
+        with pytest.raises(duckdb.InvalidInputException, match="no 5th working day after"):
+            warehouse.run(con, "mart_procedure_publication")

@@ -110,9 +110,10 @@ select
         when not d.is_finished then null
         -- the ingest holds dates outside the calendar; one that still missed it stops the build
         when cf.date is null or cr.date is null then error(
-            'fact_dossier: dossier ' || d.dossier_code || ' has a date outside the working-day '
-            || 'calendar (' || cast(d.received_at as varchar) || ' – '
-            || cast(d.finished_at as varchar) || ')'
+            'fact_dossier: ' || d.source_file || ' row ' || cast(d.row_number as varchar)
+            || ': received ' || cast(cast(d.received_at as date) as varchar) || ', finished '
+            || cast(cast(d.finished_at as date) as varchar)
+            || ': outside the working-day calendar (2015-01-01 – 2035-12-31)'
         )
         else cf.working_day_index - cr.working_day_index
     end as processing_working_days
