@@ -87,9 +87,9 @@ norm_totals as (
     select
         year, level, admin_unit_code, unit_code_2025,
         grouping(level, admin_unit_code, unit_code_2025) as grouping_id,
-        sum(days_held) as periodic_reception_days_held,
-        sum(norm_days) as periodic_reception_norm_days,
-        sum(months_short) as periodic_reception_months_short,
+        cast(sum(days_held) as bigint) as periodic_reception_days_held,
+        cast(sum(norm_days) as bigint) as periodic_reception_norm_days,
+        cast(sum(months_short) as bigint) as periodic_reception_months_short,
         count(*) filter (in_norm) as periodic_reception_norm_units
     from norm
     group by grouping sets ((year, level, admin_unit_code, unit_code_2025), (year, level), (year))
