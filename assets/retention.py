@@ -34,17 +34,27 @@ def _holds_a_latest_materialisation(instance: dg.DagsterInstance, run_id: str) -
     events = instance.get_records_for_run(
         run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
     ).records
-    for event in events:
-        partition = event.partition_key
+    # by run id, not storage id: a run-sharded SQLite instance (`make ui`) numbers a run's own
+    # events apart from its asset index
+    for key, partition in {(e.asset_key, e.partition_key) for e in events}:
         latest = instance.fetch_materializations(
             dg.AssetRecordsFilter(
-                asset_key=event.asset_key, asset_partitions=[partition] if partition else None
+                asset_key=key, asset_partitions=[partition] if partition else None
             ),
             limit=1,
         ).records
-        if latest and latest[0].storage_id == event.storage_id:
+        if latest and latest[0].run_id == run_id:
             return True
     return False
+
+
+def _delete_step_logs(instance: dg.DagsterInstance, run_id: str) -> None:
+    """The run's captured stdout/stderr (under $DAGSTER_HOME/storage/<run id>/ by default),
+    which deleting the run leaves behind."""
+    try:
+        instance.compute_log_manager.delete_logs(prefix=[run_id])
+    except NotImplementedError:
+        pass  # a log manager that cannot delete (or keeps nothing)
 
 
 def prune_runs(
@@ -68,6 +78,7 @@ def prune_runs(
                 after = run_id
             else:
                 instance.delete_run(run_id)
+                _delete_step_logs(instance, run_id)
                 pruned.deleted.append(run_id)
         if len(page) < PAGE:
             break

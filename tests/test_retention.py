@@ -1,7 +1,9 @@
 """Run history retention (assets/retention.py): old runs go, the runs holding what each asset
 and partition is now stay."""
 
+import contextlib
 import datetime as dt
+from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -36,13 +38,20 @@ def _run(instance, assets, partition=None) -> str:
 
 
 def test_old_runs_go_except_those_holding_a_latest_materialisation(monkeypatch):
+    with contextlib.ExitStack() as stack:
+        _old_runs_go(monkeypatch, stack)
+
+
+def _old_runs_go(monkeypatch, stack):
     monkeypatch.setattr(retention, "PAGE", 2)  # several pages, some wholly deleted
-    instance = dg.DagsterInstance.ephemeral()
+    instance = stack.enter_context(dg.instance_for_test())  # step logs on disk, as deployed
     january_first = _run(instance, [staged], "2024-01")
     january_again = _run(instance, [staged], "2024-01")  # supersedes the first
     february = _run(instance, [staged], "2024-02")  # the only one of its partition
     table_first, table_now = _run(instance, [table]), _run(instance, [table])
     failed = _run(instance, [broken])
+    logs = Path(instance.compute_log_manager._base_dir)
+    assert {p.name for p in logs.iterdir()} >= {january_first, failed}
 
     # ten days from now, with a retention of a week, every one of these runs is old
     pruned = prune_runs(instance, keep_days=7, now=dt.datetime.now(dt.UTC) + dt.timedelta(days=10))
@@ -50,6 +59,8 @@ def test_old_runs_go_except_those_holding_a_latest_materialisation(monkeypatch):
     assert set(pruned.deleted) == {january_first, table_first, failed}
     assert set(pruned.kept) == {january_again, february, table_now}
     assert {r.run_id for r in instance.get_runs()} == set(pruned.kept)
+    logs = Path(instance.compute_log_manager._base_dir)
+    assert {p.name for p in logs.iterdir()} == set(pruned.kept)  # step logs went with them
     # the events of a deleted run are gone; what the asset pages show is unchanged
     assert instance.all_logs(january_first) == []
     for partition, run in (("2024-01", january_again), ("2024-02", february)):
