@@ -4,6 +4,7 @@ writer."""
 
 import dagster as dg
 import duckdb
+import pytest
 
 from assets.national import (
     NATIONAL_PARTITIONS,
@@ -13,7 +14,8 @@ from assets.national import (
     national_key,
 )
 from assets.national_definitions import defs
-from tests.helpers import dossier_in_month, write_csv
+from pipelines.national_bench import national_run
+from tests.helpers import dossier_in_month, require_postgres, write_csv
 from warehouse.national import NationalFolders, provinces
 
 STAGING = national_key("dossiers")
@@ -160,3 +162,33 @@ def test_the_rollup_says_when_nothing_is_staged(tmp_path):
     assert not result.success
     failure = result.get_step_failure_events()[0].step_failure_data.error
     assert "no province has staged dossiers yet" in failure.message
+
+
+@pytest.mark.slow
+def test_a_national_backfill_runs_province_by_province_through_the_queue(tmp_path):
+    """On PostgreSQL with the deploy/ services: one backfill over 2 provinces × 3 months
+    becomes 2 runs (one per province), in progress at the same time, every partition checked;
+    then the roll-up."""
+    require_postgres()
+    months = {"01": 3, "02": 2, "03": 1}
+    _landing(tmp_path, {"01": months, "68": months})
+    result = national_run(
+        tmp_path / "national_landing",
+        tmp_path / "run",
+        ["01", "68"],
+        list(f"2024-{m}" for m in months),
+        max_runs=2,
+    )
+    assert result["status"] == "COMPLETED_SUCCESS"
+    assert sorted(r["partitions"] for r in result["runs"]) == [
+        "2024-01|01 … 2024-03|01",
+        "2024-01|68 … 2024-03|68",
+    ]
+    assert {r["status"] for r in result["runs"]} == {"SUCCESS"}
+    assert result["most_at_once"] == 2
+    assert result["checks"] == {
+        check_names("dossiers")["readable"]: {"SUCCEEDED": 6},
+        check_names("dossiers")["conservation"]: {"SUCCEEDED": 6},
+    }
+    assert result["rows_staged"] == 2 * 6
+    assert result["rollup"]["status"] == "SUCCESS" and result["rollup"]["rows"] == 6

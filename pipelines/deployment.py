@@ -1,8 +1,9 @@
-"""The production deployment of deploy/, started the way its systemd units start it, on a
-throwaway PostgreSQL server: the services' environment from deploy/danvan.env.example filled
-in, `$DAGSTER_HOME/dagster.yaml` copied from deploy/dagster.yaml, and the webserver and daemon
-run with the command lines of deploy/systemd/*.service (paths under /opt/danvan mapped to this
-checkout and its virtualenv)."""
+"""The production deployment of deploy/ started from this checkout the way its systemd units
+start it, for the tests and the national bench: the services' environment from
+deploy/danvan.env.example filled in, `$DAGSTER_HOME/dagster.yaml` copied from
+deploy/dagster.yaml (optionally with other limits), and the webserver and daemon run with the
+command lines of deploy/systemd/*.service (paths under /opt/danvan mapped to this checkout and
+its virtualenv; another workspace file if given)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import configparser
 import json
 import os
 import shlex
-import shutil
 import signal
 import socket
 import subprocess
@@ -20,24 +20,14 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 import yaml
 
-from pipelines.postgres import INSTALL_HINT, PostgresServer, server_binaries
+from pipelines.postgres import PostgresServer
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
 INSTALLED = Path("/opt/danvan")  # where docs/operations.md installs the project
 SELECTOR = {"repositoryLocationName": "danvan", "repositoryName": "__repository__"}
-
-
-def require_postgres() -> None:
-    """Skip where no PostgreSQL server is installed, except in CI (.ci/run installs it and
-    sets DANVAN_REQUIRE_POSTGRES=1, so a missing server fails there instead of hiding)."""
-    if server_binaries() is None:
-        if os.environ.get("DANVAN_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"DANVAN_REQUIRE_POSTGRES=1 but {INSTALL_HINT}")
-        pytest.skip(INSTALL_HINT)
 
 
 def env_file_variables() -> dict[str, str]:
@@ -86,10 +76,12 @@ def here(path: str) -> str:
     return path
 
 
-def unit_command(name: str, port: int | None = None) -> list[str]:
+def unit_command(name: str, port: int | None = None, workspace: Path | None = None) -> list[str]:
     command = [here(part) for part in shlex.split(unit(name)["ExecStart"])]
     if port is not None:  # a free port instead of the unit's 3000
         command[command.index("--port") + 1] = str(port)
+    if workspace is not None:
+        command[command.index("--workspace") + 1] = str(workspace)
     return command
 
 
@@ -102,11 +94,23 @@ def free_port() -> int:
 class Deployment:
     """The instance home, the services' environment and the running services."""
 
-    def __init__(self, root: Path, postgres: PostgresServer, pii_key: str = "deploy-test-key"):
+    def __init__(
+        self,
+        root: Path,
+        postgres: PostgresServer,
+        pii_key: str = "deploy-test-key",
+        workspace: Path | None = None,  # else deploy/workspace.yaml
+        configure: Callable[[dict], None] | None = None,  # changes to deploy/dagster.yaml
+        extra_env: dict[str, str] | None = None,
+    ):
         self.root = root
         self.home = root / "dagster"
         self.home.mkdir(parents=True)
-        shutil.copy(DEPLOY / "dagster.yaml", self.home / "dagster.yaml")
+        config = yaml.safe_load((DEPLOY / "dagster.yaml").read_text(encoding="utf-8"))
+        if configure is not None:
+            configure(config)
+        (self.home / "dagster.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+        self.workspace = workspace
         filled = {
             "DAGSTER_HOME": str(self.home),
             "DANVAN_LANDING_DIR": str(root / "landing"),
@@ -116,6 +120,7 @@ class Deployment:
         }
         template = env_file_variables()
         self.env = {**template, **{k: v for k, v in filled.items() if k in template}}
+        self.env.update(extra_env or {})
         self.landing = Path(self.env["DANVAN_LANDING_DIR"])
         self.data = Path(self.env["DANVAN_DATA_DIR"])
         self.work = root / "var-lib-danvan"  # the units' WorkingDirectory
@@ -132,7 +137,7 @@ class Deployment:
         port = free_port() if name == "danvan-webserver" else None
         log = (self.root / f"{name}.log").open("w")
         process = subprocess.Popen(
-            unit_command(name, port),
+            unit_command(name, port, self.workspace),
             cwd=self.work,
             env=self.process_env(),
             stdout=log,
@@ -147,13 +152,14 @@ class Deployment:
         """What deploy/danvan-admin runs: a command from deploy/ with the services' env."""
         done = subprocess.run(
             [here(f"{INSTALLED}/.venv/bin/{command[0]}"), *command[1:]],
-            cwd=DEPLOY,
+            cwd=self.workspace.parent if self.workspace else DEPLOY,
             env=self.process_env(),
             capture_output=True,
             text=True,
             timeout=timeout,
         )
-        assert done.returncode == 0, f"{command}: {done.stdout[-2000:]}{done.stderr[-3000:]}"
+        if done.returncode != 0:
+            raise RuntimeError(f"{command}: {done.stdout[-2000:]}{done.stderr[-3000:]}")
         return done
 
     def graphql(self, query: str, variables: dict | None = None) -> dict:
@@ -164,7 +170,8 @@ class Deployment:
         )
         with urllib.request.urlopen(request, timeout=60) as response:
             answer = json.loads(response.read())
-        assert "errors" not in answer, answer["errors"]
+        if "errors" in answer:
+            raise RuntimeError(f"GraphQL: {answer['errors']}")
         return answer["data"]
 
     def wait_for_webserver(self, seconds: float = 180) -> None:
@@ -203,4 +210,4 @@ def wait_for(
             return
         time.sleep(2)
     logs = deployment.logs() if deployment else ""
-    raise AssertionError(f"timed out after {seconds:.0f} s waiting for {what}\n{logs}")
+    raise TimeoutError(f"timed out after {seconds:.0f} s waiting for {what}\n{logs}")
