@@ -131,6 +131,8 @@ def _backfill(deployment: Deployment, instance, codes: list[str], months: list[s
                 "status": r.dagster_run.status.value,
                 "partitions": f"{r.dagster_run.tags.get('dagster/asset_partition_range_start')}"
                 f" … {r.dagster_run.tags.get('dagster/asset_partition_range_end')}",
+                # taken from the queue (its process started) → its steps began → it ended
+                "launched": _launched(instance, r.dagster_run.run_id),
                 "start": r.start_time,
                 "end": r.end_time,
                 "seconds": round(r.end_time - r.start_time, 1),
@@ -147,7 +149,8 @@ def _backfill(deployment: Deployment, instance, codes: list[str], months: list[s
         "runs": runs,
         # from the click to the last run's end: queueing, launching and the runs themselves
         "wall_seconds": round(max(r["end"] for r in runs) - started, 1),
-        "most_at_once": _most_at_once(runs),
+        "most_at_once": _most_at_once(runs, "launched"),  # let go by the queue together
+        "most_executing_at_once": _most_at_once(runs, "start"),
     }
 
 
@@ -165,8 +168,14 @@ def _check_statuses(instance, partitions: int) -> dict[str, dict[str, int]]:
     return counts
 
 
-def _most_at_once(runs: list[dict]) -> int:
-    edges = sorted([(r["start"], 1) for r in runs] + [(r["end"], -1) for r in runs])
+def _launched(instance, run_id: str) -> float:
+    starting = instance.all_logs(run_id, of_type=dg.DagsterEventType.RUN_STARTING)
+    return starting[0].timestamp
+
+
+def _most_at_once(runs: list[dict], since: str) -> int:
+    """The most runs in flight at one time, from `since` to their end."""
+    edges = sorted([(r[since], 1) for r in runs] + [(r["end"], -1) for r in runs])
     running = most = 0
     for _, step in edges:
         running += step
@@ -214,20 +223,29 @@ def markdown(report: dict) -> str:
         f"({report['files']} files); machine: {report['environment']['cores']} cores, "
         f"{report['environment']['memory_gib']} GiB; commit {report['environment']['commit']}.",
         "",
-        "| runs at once (max) | runs | most at once | backfill wall s | rows staged | "
-        "rows/s | roll-up step s |",
-        "|---|---|---|---|---|---|---|",
+        "| runs at once (max) | runs | most launched / executing at once | backfill wall s | "
+        "rows staged | rows/s | roll-up step s | load average before → after |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in report["results"]:
         lines.append(
-            f"| {r['max_runs']} | {len(r['runs'])} | {r['most_at_once']} | {r['wall_seconds']} | "
+            f"| {r['max_runs']} | {len(r['runs'])} | {r['most_at_once']} / "
+            f"{r['most_executing_at_once']} | {r['wall_seconds']} | "
             f"{r['rows_staged']:,} | {r['rows_staged'] / r['wall_seconds']:,.0f} | "
-            f"{r['rollup']['step_seconds']} |"
+            f"{r['rollup']['step_seconds']} | {r['load_average'][0]} → {r['load_average'][1]} |"
         )
     for r in report["results"]:
         lines += ["", f"Runs with at most {r['max_runs']} at once:", ""]
-        lines += ["| partitions | status | seconds |", "|---|---|---|"]
-        lines += [f"| {x['partitions']} | {x['status']} | {x['seconds']} |" for x in r["runs"]]
+        first = min(x["launched"] for x in r["runs"])
+        lines += [
+            "| partitions | status | launched at s | steps from s | ended at s | run seconds |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {x['partitions']} | {x['status']} | {x['launched'] - first:.1f} | "
+            f"{x['start'] - first:.1f} | {x['end'] - first:.1f} | {x['seconds']} |"
+            for x in r["runs"]
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -266,9 +284,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for max_runs in args.max_runs:
             print(f"backfill with at most {max_runs} run(s) at once …", flush=True)
+            load_before = os.getloadavg()[0]
             result = national_run(
                 work / "national_landing", work / f"runs{max_runs}", codes, months, max_runs
             )
+            # the machine is shared: how busy it was says how far the figures can be trusted
+            result["load_average"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
             report["results"].append(result)
             print(
                 f"  {len(result['runs'])} runs, {result['wall_seconds']} s, "

@@ -167,7 +167,7 @@ def test_the_rollup_says_when_nothing_is_staged(tmp_path):
 @pytest.mark.slow
 def test_a_national_backfill_runs_province_by_province_through_the_queue(tmp_path):
     """On PostgreSQL with the deploy/ services: one backfill over 2 provinces × 3 months
-    becomes 2 runs (one per province), in progress at the same time, every partition checked;
+    becomes 2 runs (one per province), let go by the queue together, every partition checked;
     then the roll-up."""
     require_postgres()
     months = {"01": 3, "02": 2, "03": 1}
@@ -185,7 +185,7 @@ def test_a_national_backfill_runs_province_by_province_through_the_queue(tmp_pat
         "2024-01|68 … 2024-03|68",
     ]
     assert {r["status"] for r in result["runs"]} == {"SUCCESS"}
-    assert result["most_at_once"] == 2
+    assert result["most_at_once"] == 2  # the queue let both go at once (max_runs=2)
     assert result["checks"] == {
         check_names("dossiers")["readable"]: {"SUCCEEDED": 6},
         check_names("dossiers")["conservation"]: {"SUCCEEDED": 6},
