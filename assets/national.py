@@ -4,6 +4,7 @@ runs through the run queue, each ingesting with the province pipeline's own code
 (warehouse.national → warehouse.ingest); then one writer rolling every province up."""
 
 import time
+import warnings
 from pathlib import Path
 
 import dagster as dg
@@ -19,6 +20,11 @@ from warehouse.ingest import PartitionOutcome, check_ingest_settings
 from warehouse.national import NationalFolders, build_rollup, ingest_province, province_codes
 from warehouse.paths import DataPaths
 from warehouse.settings import MissingKeyError, pii_key
+
+# partitioned checks are a preview API, used on purpose: one notice per load is noise
+warnings.filterwarnings(
+    "ignore", category=dg.PreviewWarning, message="Specifying a partitions_def on an AssetCheckSpec"
+)
 
 PROVINCE = "province"
 NATIONAL_PARTITIONS = dg.MultiPartitionsDefinition(

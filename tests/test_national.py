@@ -181,8 +181,8 @@ def test_a_national_backfill_runs_province_by_province_through_the_queue(tmp_pat
     )
     assert result["status"] == "COMPLETED_SUCCESS"
     assert sorted(r["partitions"] for r in result["runs"]) == [
-        "2024-01|01 … 2024-03|01",
-        "2024-01|68 … 2024-03|68",
+        "province 01, 2024-01 … 2024-03",
+        "province 68, 2024-01 … 2024-03",
     ]
     assert {r["status"] for r in result["runs"]} == {"SUCCESS"}
     assert result["most_at_once"] == 2  # the queue let both go at once (max_runs=2)
