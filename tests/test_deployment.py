@@ -135,12 +135,14 @@ def test_the_production_deployment_on_postgresql(tmp_path, monkeypatch):
 
 def _first_start(deployment: Deployment) -> None:
     """docs/operations.md, first start: migrate (nothing to do on a new database), the two
-    services, then the sensor and the schedule turned on from the command line."""
+    services, the sensor and the schedule turned on and the pool's limit set, from the
+    command line."""
     deployment.admin("dagster", "instance", "migrate")
     deployment.start("danvan-daemon")
     deployment.start("danvan-webserver")
     deployment.admin("dagster", "sensor", "start", "landing_sensor")
     deployment.admin("dagster", "schedule", "start", "nightly_refresh")
+    deployment.admin("dagster", "instance", "concurrency", "set", "build_duckdb", "1")
     deployment.wait_for_webserver()
 
 
@@ -218,7 +220,9 @@ def _recorded_in_postgresql(server, instance, launched: set[str], refreshes: lis
     )
     assert {run for (run,) in table_checks} == set(refreshes)
     assert instance.event_log_storage.get_concurrency_info("build_duckdb").slot_count == 1
-    assert _sql(server, "select concurrency_key from concurrency_limits") == [("build_duckdb",)]
+    assert _sql(server, 'select concurrency_key, "limit" from concurrency_limits') == [
+        ("build_duckdb", 1)
+    ]
 
 
 def _the_webserver_answers_with_the_same_history(deployment, server, launched, refreshes):
