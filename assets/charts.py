@@ -6,13 +6,7 @@ import io
 
 import dagster as dg
 
-GROUPS = {
-    "group_1_publicity": ("Công khai", 18),
-    "group_2_progress": ("Tiến độ", 20),
-    "group_3_digitisation": ("Số hóa", 22),
-    "group_4_online": ("Trực tuyến", 22),
-    "group_5_satisfaction": ("Hài lòng", 18),
-}
+from warehouse.index_766 import published_groups
 
 
 def scorecard_markdown(con) -> dict:
@@ -31,25 +25,37 @@ def scorecard_markdown(con) -> dict:
 
 
 def index_chart(con) -> dict:
+    """The province's latest year by the default profile, its groups as the configuration
+    names and weighs them (dim_service_index_766_indicator)."""
+    groups = published_groups(con)
+    if not groups:
+        return {}
     found = con.sql(
-        "select period, " + ", ".join(GROUPS) + ", total, rating from mart_service_index_766 "
-        "where period_type = 'year' and unit_type = 'province' order by points_assessable desc, "
-        "period desc limit 1"
+        "select period, "
+        + ", ".join(f"points_{code}" for code, *_ in groups)
+        + ", total, points_assessable, total_normalised, rating from mart_service_index_766 s "
+        "where period_type = 'year' and unit_type = 'province' and profile = ("
+        "select any_value(profile) from dim_service_index_766_indicator where is_default_profile"
+        ") order by period desc limit 1"
     ).fetchall()
     if not found:
         return {}
-    period, *scores, total, rating = found[0]
+    period, *scores, total, assessable, normalised, rating = found[0]
     # imported here, not with the module: every process that loads the definitions (the
     # webserver, the daemon, each run) would pay for matplotlib; a Figure needs no backend
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(6, 2.6), dpi=90)
+    figure = Figure(figsize=(6, 2.9), dpi=90)
     axis = figure.subplots()
-    labels = [label for label, _ in GROUPS.values()]
-    axis.barh(labels, [m for _, m in GROUPS.values()], color="#dddddd", label="tối đa")
+    labels = [name_vi for _, name_vi, _, _ in groups]
+    axis.barh(labels, [maximum for *_, maximum in groups], color="#dddddd", label="tối đa")
     axis.barh(labels, [s or 0 for s in scores], color="#c0392b", label="đạt")
     axis.invert_yaxis()
-    axis.set_title(f"Chỉ số 766 toàn tỉnh {period}: {total:.1f} điểm ({rating})", fontsize=10)
+    axis.set_title(
+        f"Chỉ số 766 toàn tỉnh {period}: {normalised:.2f}/100 ({rating})\n"
+        f"{total:.2f} của {assessable:g} điểm đánh giá được",
+        fontsize=9,
+    )
     axis.legend(loc="lower right", fontsize=8)
     figure.tight_layout()
     buffer = io.BytesIO()

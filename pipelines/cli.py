@@ -232,9 +232,16 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from schemas.status_codes import StatusCodesError
+    from warehouse.reference import ScopeError
+
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     args = parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except (StatusCodesError, ScopeError) as error:  # a setting, found while loading the specs
+        print(f"error: {error}", file=sys.stderr)
+        return 2
 
 
 def console() -> None:

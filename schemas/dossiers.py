@@ -7,6 +7,7 @@ import polars as pl
 
 from schemas.common import LEVEL_VALUES, LEVELS, UNIT_CODE_PATTERN, nullable_ge, strip_float_zero
 from schemas.spec import Column, SourceSpec
+from schemas.status_codes import status_digits
 
 STATUS_LABELS = {
     "Mới đăng ký": 1,
@@ -29,41 +30,52 @@ def _with_digits(labels: dict[str, int]) -> dict[str, int]:
     return {**labels, **{str(v): v for v in labels.values()}}
 
 
+def _statuses() -> dict[str, int]:
+    """Labels always; digits as the exporting system numbers them (schemas/status_codes.py)."""
+    return {**STATUS_LABELS, **status_digits()}
+
+
 def _strip_procedure_suffix(text: pl.Expr) -> pl.Expr:
     # 1.001612.H60 → 1.001612: the suffix names the province's copy of a national procedure
     return text.str.replace(r"^(\d+\.\d+)\..+$", "${1}")
 
 
 COLUMNS = (
-    Column("dossier_code", "Mã hồ sơ", ("Số hồ sơ",), required=True),
+    Column("dossier_code", "Mã hồ sơ", ("Số hồ sơ", "MaHoSo"), required=True),
     Column(
-        "procedure_code", "Mã TTHC", ("Mã thủ tục",), required=True, clean=_strip_procedure_suffix
+        "procedure_code",
+        "Mã TTHC",
+        ("Mã thủ tục", "MaTTHC"),
+        required=True,
+        clean=_strip_procedure_suffix,
     ),
-    Column("procedure_name", "Tên TTHC", ("Tên thủ tục",)),
-    Column("agency_code", "Mã cơ quan", ("Mã đơn vị",), required=True),
+    Column("procedure_name", "Tên TTHC", ("Tên thủ tục", "TenTTHC")),
+    Column("agency_code", "Mã cơ quan", ("Mã đơn vị", "DonViXuLy", "MaDonViXuLy"), required=True),
     Column("admin_unit_code", "Mã ĐVHC", ("Mã địa bàn",), required=True, clean=strip_float_zero),
     Column("level", "Cấp thực hiện", ("Cấp",), "enum", required=True, mapping=LEVELS),
     Column(
         "channel",
         "Kênh nộp",
-        ("Hình thức nộp",),
+        ("Hình thức nộp", "KenhThucHien", "HinhThuc"),
         "enum",
         required=True,
         mapping=_with_digits(CHANNELS),
         enum_dtype=pl.Int8(),
     ),
-    Column("submitted_at", "Ngày nộp", (), "datetime"),
-    Column("received_at", "Ngày tiếp nhận", (), "datetime", required=True),
-    Column("due_at", "Ngày hẹn trả", ("Hạn xử lý",), "datetime", required=True),
-    Column("finished_at", "Ngày kết thúc xử lý", ("Ngày có kết quả",), "datetime"),
-    Column("returned_at", "Ngày trả kết quả", (), "datetime"),
+    Column("submitted_at", "Ngày nộp", ("NgayNopHoSo",), "datetime"),
+    Column("received_at", "Ngày tiếp nhận", ("NgayTiepNhan",), "datetime", required=True),
+    Column("due_at", "Ngày hẹn trả", ("Hạn xử lý", "NgayHenTra"), "datetime", required=True),
+    Column(
+        "finished_at", "Ngày kết thúc xử lý", ("Ngày có kết quả", "NgayKetThucXuLy"), "datetime"
+    ),
+    Column("returned_at", "Ngày trả kết quả", ("NgayTra",), "datetime"),
     Column(
         "status_code",
         "Trạng thái",
-        ("Mã trạng thái",),
+        ("Mã trạng thái", "TrangThaiHoSo"),
         "enum",
         required=True,
-        mapping=_with_digits(STATUS_LABELS),
+        mapping=_statuses(),
         enum_dtype=pl.Int8(),
     ),
     Column("supplement_count", "Số lần bổ sung", (), "int", default=0),
@@ -73,14 +85,34 @@ COLUMNS = (
     Column(
         "online_payment",
         "Thanh toán trực tuyến",
-        (),
+        ("DuocThanhToanTrucTuyen",),
         "enum",
         mapping={"0": 0, "1": 1, "2": 2, "Không": 0},
         enum_dtype=pl.Int8(),
         default=0,
     ),
     Column("rating", "Đánh giá", ("Mức độ hài lòng",), "enum", mapping={r: r for r in RATINGS}),
-    Column("applicant_name", "Họ tên chủ hồ sơ", ("Họ và tên", "Họ tên"), "pii_drop"),
+    # The columns the portal's 766 index needs (SOURCES §1): optional, and a file without one
+    # leaves it NULL ("the export does not say"), never "no"; a blank cell of a present column
+    # is "no", as for every yes/no column.
+    *(
+        Column(name, header, aliases, "bool", default=False, absent_is_unknown=True)
+        for name, header, aliases in (
+            ("full_online", "Toàn trình", ("Hồ sơ toàn trình",)),
+            ("synced_on_time", "Đồng bộ DVCQG đúng hạn", ()),
+            ("fee_exempt", "Miễn phí, lệ phí", ()),
+            ("data_reused", "Tái sử dụng dữ liệu", ()),
+            ("data_fully_replaced", "Thay thế hoàn toàn bằng dữ liệu", ()),
+        )
+    ),
+    Column(
+        "first_due_at",
+        "Ngày hẹn trả trước",
+        ("NgayHenTraTruoc",),
+        "datetime",
+        absent_is_unknown=True,
+    ),
+    Column("applicant_name", "Họ tên chủ hồ sơ", ("Họ và tên", "Họ tên", "ChuHoSo"), "pii_drop"),
     Column("applicant_key", "Số giấy tờ", ("Số CCCD", "Số định danh"), "pii_hash"),
     Column("applicant_phone", "Số điện thoại", ("Điện thoại",), "pii_drop"),
 )
@@ -105,6 +137,12 @@ class DossierRow(pa.DataFrameModel):
     @pa.dataframe_check(error="Ngày hẹn trả (due_at) is before Ngày tiếp nhận (received_at)")
     def due_not_before_received(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(nullable_ge("due_at", "received_at"))
+
+    @pa.dataframe_check(
+        error="Ngày hẹn trả trước (first_due_at) is before Ngày tiếp nhận (received_at)"
+    )
+    def first_due_not_before_received(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(nullable_ge("first_due_at", "received_at"))
 
     @pa.dataframe_check(
         error="Ngày kết thúc xử lý (finished_at) is before Ngày tiếp nhận (received_at)"
@@ -140,5 +178,6 @@ SPEC = SourceSpec(
     key=("dossier_code",),
     period_column="received_at",
     unit_checks=(("admin_unit_code", "received_at"),),
+    level_checks=(("level", "received_at"),),
     sheet_names=("ho_so", "hồ sơ", "dossiers"),
 )

@@ -12,20 +12,35 @@ from schemas.text import key_expr
 PERIODIC, ADHOC, DIALOGUE = "Tiếp công dân định kỳ", "Tiếp công dân đột xuất", "Đối thoại"
 HELD = "Đã thực hiện"
 OUTCOMES = {HELD: HELD, "Hoãn": "Hoãn", "Hủy": "Hủy", "Huỷ": "Hủy"}
-# longest first, so that "Phó Bí thư" is not read as "Bí thư"
-CHAIR_ROLES = ("Phó Chủ tịch UBND", "Chủ tịch UBMTTQ", "Chủ tịch UBND", "Phó Bí thư", "Bí thư")
+CHAIR_ROLES = ("Bí thư", "Phó Bí thư", "Chủ tịch UBND", "Phó Chủ tịch UBND", "Chủ tịch UBMTTQ")
 OTHER_CHAIR = "Khác"
+_UNITS = r"(ubnd|xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tỉnh)"
+# the role is found wherever people wrote it (after "Đ/c", a name, the committee's name…);
+# the first rule that fits wins, so a deputy is never read as the head
+_ROLE_RULES = (
+    (r"phó chủ tịch (ubmttq|mặt trận)", OTHER_CHAIR),
+    (rf"phó chủ tịch {_UNITS}", "Phó Chủ tịch UBND"),
+    (r"chủ tịch (ubmttq|mặt trận)", "Chủ tịch UBMTTQ"),
+    (rf"chủ tịch {_UNITS}", "Chủ tịch UBND"),
+    (r"phó bí thư", "Phó Bí thư"),
+    (r"bí thư", "Bí thư"),
+)
 
 
 def _chair_group(role: pl.Expr) -> pl.Expr:
-    key = key_expr(role)
-    expression = pl.lit(OTHER_CHAIR)
-    for canonical in reversed(CHAIR_ROLES):
-        expression = (
-            pl.when(key.str.starts_with(canonical.lower()))
-            .then(pl.lit(canonical))
-            .otherwise(expression)
+    """The chair's role as one of CHAIR_ROLES (or Khác); the text itself, which may hold a
+    person's name, is not what the marts count."""
+    key = (
+        key_expr(role)
+        .str.replace_all("uỷ", "ủy")
+        .str.replace_all(r"ủy ban nhân dân", "ubnd")
+        .str.replace_all(
+            r"ủy ban (mặt trận tổ quốc( việt nam)?|mttq( việt nam)?)|ubmttqvn", "ubmttq"
         )
+    )
+    expression = pl.lit(OTHER_CHAIR)
+    for pattern, group in reversed(_ROLE_RULES):
+        expression = pl.when(key.str.contains(pattern)).then(pl.lit(group)).otherwise(expression)
     return pl.when(role.is_null()).then(None).otherwise(expression)
 
 
@@ -95,6 +110,7 @@ SPEC = SourceSpec(
     key=("event_date", "event_type", "level", "admin_unit_code", "chair_role"),
     period_column="event_date",
     unit_checks=(("admin_unit_code", "event_date"),),
+    level_checks=(("level", "event_date"),),
     derive=_derive,
     extra_columns={"chair_group": pl.String()},
     sheet_names=("tiep_dan_doi_thoai", "tiếp dân", "engagement"),

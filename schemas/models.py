@@ -22,6 +22,7 @@ def _derive(frame: pl.DataFrame, _context, period: str) -> pl.DataFrame:
             key_expr(pl.col("model_name")), key_expr(pl.col("host_unit")), separator=" | "
         ),
         register_year_start=pl.lit(dt.date(int(period), 1, 1)),
+        register_year_end=pl.lit(dt.date(int(period), 12, 31)),
     )
 
 
@@ -67,8 +68,14 @@ SPEC = SourceSpec(
     columns=COLUMNS,
     model=ModelRow,
     key=("model_key",),
-    unit_checks=(("admin_unit_code", "register_year_start"),),
+    # a register lists models of the whole year: a unit or level in force at any time of it
+    unit_checks=(("admin_unit_code", "register_year_start", "register_year_end"),),
+    level_checks=(("level", "register_year_start", "register_year_end"),),
     derive=_derive,
-    extra_columns={"model_key": pl.String(), "register_year_start": pl.Date()},
+    extra_columns={
+        "model_key": pl.String(),
+        "register_year_start": pl.Date(),
+        "register_year_end": pl.Date(),
+    },
     sheet_names=("dan_van_kheo", "dân vận khéo", "models"),
 )

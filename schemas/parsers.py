@@ -14,12 +14,15 @@ _DATETIME_FORMATS = (
     "%d/%m/%Y %H:%M:%S",
     "%d/%m/%Y %H:%M",
     "%d/%m/%Y",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S%.f",  # seconds with or without a fraction (milliseconds)
+    "%Y-%m-%dT%H:%M:%S%.f",  # ISO, as the national portal's sync payload writes it
     "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
     "%Y-%m-%d",
     "%Y%m%d%H%M%S",
 )
+_ZONED = "%Y-%m-%dT%H:%M:%S%.f%#z"  # ISO with an offset or Z: converted to local time
+LOCAL_TIME_ZONE = "Asia/Ho_Chi_Minh"
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 # Excel serials from 1990 to 2100: five digits, optional fraction for the time of day.
 _EXCEL_SERIAL = r"^\d{5}(\.\d+)?$"
@@ -27,11 +30,18 @@ _MIN_YEAR, _MAX_YEAR = 1990, 2100
 
 
 def parse_datetime(raw: pl.Expr) -> pl.Expr:
-    """dd/MM/yyyy[ HH:mm[:ss]], yyyy-MM-dd[ HH:mm:ss], yyyyMMddHHmmss, Excel serials."""
+    """dd/MM/yyyy[ HH:mm[:ss]], yyyy-MM-dd[ HH:mm[:ss[.fff]]] with a space or a T (and an
+    offset, converted to local time), yyyyMMddHHmmss, Excel serials."""
     text = raw.str.strip_chars()
     candidates = [
         text.str.strptime(pl.Datetime("us"), fmt, strict=False) for fmt in _DATETIME_FORMATS
     ]
+    zoned = (
+        text.str.strptime(pl.Datetime("us", "UTC"), _ZONED, strict=False)
+        .dt.convert_time_zone(LOCAL_TIME_ZONE)
+        .dt.replace_time_zone(None)
+    )
+    candidates.append(zoned)
     serial_days = pl.when(text.str.contains(_EXCEL_SERIAL)).then(
         text.cast(pl.Float64, strict=False)
     )

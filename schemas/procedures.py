@@ -10,15 +10,17 @@ from schemas.spec import Column, SourceSpec
 ONLINE_LEVELS = {"Toàn trình": "Toàn trình", "Một phần": "Một phần"}
 TIME_UNITS = {"Ngày làm việc": "Ngày làm việc", "Ngày": "Ngày", "Giờ": "Giờ"}
 STATUSES = {"Đang áp dụng": "Đang áp dụng", "Bãi bỏ": "Bãi bỏ"}
-LEVELS_PATTERN = r"^(Tỉnh|Huyện|Xã)(, (Tỉnh|Huyện|Xã))*$"
+_LEVEL = r"(Tỉnh|Huyện|Xã|Đặc khu)"  # the special zone handles the commune-level procedures
+LEVELS_PATTERN = rf"^{_LEVEL}(, {_LEVEL})*$"
 
 
 def _normalise_levels(text: pl.Expr) -> pl.Expr:
-    """'cấp tỉnh; Cấp huyện' → 'Tỉnh, Huyện'."""
+    """'cấp tỉnh; Cấp huyện; đặc khu' → 'Tỉnh, Huyện, Đặc khu'."""
     return (
         text.str.replace_all(r"(?i)cấp\s+", "")
         .str.replace_all(r"\s*[,;/]\s*", ", ")
         .str.to_titlecase()
+        .str.replace_all("Đặc Khu", "Đặc khu")
     )
 
 
@@ -39,6 +41,23 @@ COLUMNS = (
     ),
     Column("full_online_eligible", "Đủ điều kiện toàn trình", (), "bool", default=False),
     Column("has_fee", "Có phí, lệ phí", ("Có phí",), "bool", default=False),
+    # optional columns the 766 index needs: a catalogue without one leaves it NULL (unknown)
+    Column(
+        "paper_result",
+        "Kết quả bằng văn bản giấy",
+        (),
+        "bool",
+        default=False,
+        absent_is_unknown=True,
+    ),
+    Column(
+        "reuse_allowed",
+        "Cho phép tái sử dụng dữ liệu",
+        (),
+        "bool",
+        default=False,
+        absent_is_unknown=True,
+    ),
     Column("decision_number", "Số quyết định công bố", ()),
     Column("decision_date", "Ngày quyết định công bố", (), "date", required=True),
     Column("legal_effective_date", "Ngày hiệu lực văn bản QPPL", (), "date"),

@@ -54,6 +54,9 @@ class Column:
     enum_dtype: pl.DataType | None = None
     default: object = None  # value for a blank cell
     clean: Callable[[pl.Expr], pl.Expr] | None = None  # extra text clean-up before parsing
+    # A file without this column leaves it NULL (unknown) instead of the default: the index
+    # of Decision 766 must tell "the export does not say" (not assessable) from "no".
+    absent_is_unknown: bool = False
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -156,7 +159,12 @@ class SourceSpec:
     model: type[pa.DataFrameModel]
     key: tuple[str, ...]  # natural key within one delivery
     period_column: str | None = None  # must fall inside the file's period
-    unit_checks: tuple[tuple[str, str], ...] = ()  # (unit code column, date column)
+    # (unit code column, date column) or (unit code column, from column, to column): the code
+    # must be in force on the date, or at some time between the two dates
+    unit_checks: tuple[tuple[str, ...], ...] = ()
+    # (level column, date column[, to column]): a level that did not exist on the date (a
+    # district after the 2025 reform, a special zone before it) is quarantined
+    level_checks: tuple[tuple[str, ...], ...] = ()
     min_header_matches: int = 3
     sheet_names: tuple[str, ...] = ()
     # extra typed columns from the parsed frame, the ingest context (lookups) and the period
@@ -182,6 +190,10 @@ class SourceSpec:
     @property
     def required_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.required)
+
+    def unknown_when_absent(self, missing_headers: list[str]) -> list[Column]:
+        """Columns missing from a file whose values are then unknown, not their default."""
+        return [c for c in self.columns if c.absent_is_unknown and c.header in missing_headers]
 
     def label(self, column: str) -> str:
         """The Vietnamese header of a column, or its name for derived columns."""

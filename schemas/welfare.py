@@ -1,6 +1,6 @@
 """§5 Social-welfare activities of the Front and mass organisations, quarterly per organisation.
 
-Typed by hand: district names instead of codes (resolved by schemas.units), numbers as text,
+Typed by hand: unit names instead of codes (resolved by date, schemas.units), numbers as text,
 title rows, and a final "Tổng cộng" row that is reconciled against the data rows.
 """
 
@@ -10,7 +10,7 @@ import pandera.polars as pa
 import polars as pl
 
 from schemas.spec import Column, SourceSpec
-from schemas.units import resolve_district
+from schemas.units import resolve_units
 
 ORGANISATIONS = {
     "MTTQ": "Ủy ban MTTQ Việt Nam tỉnh — Vietnam Fatherland Front",
@@ -33,7 +33,7 @@ MAX_ROW_VALUE = 100_000_000_000  # 100 billion VND in one row is a typing error,
 
 def _derive(frame: pl.DataFrame, context, _period: str) -> pl.DataFrame:
     return frame.with_columns(
-        district_code=resolve_district(pl.col("admin_unit"), context.district_lookup)
+        admin_unit_code=resolve_units(frame, "admin_unit", "activity_date", context.unit_names)
     )
 
 
@@ -71,10 +71,14 @@ class WelfareRow(pa.DataFrameModel):
     quantity: int = pa.Field(nullable=False, gt=0)
     value_vnd: float = pa.Field(nullable=False, ge=0, le=MAX_ROW_VALUE)
 
-    @pa.dataframe_check(error="Đơn vị (admin_unit) is not a district of Bình Thuận (district_code)")
+    @pa.dataframe_check(
+        error="Đơn vị (admin_unit) names no single unit in force on Ngày (activity_date): "
+        "a district or the province until 2025-06-30, a commune-level unit (xã, phường, đặc khu) "
+        "or the province from 2025-07-01"
+    )
     def unit_resolved(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
-            pl.col("admin_unit").is_null() | pl.col("district_code").is_not_null()
+            pl.col("admin_unit").is_null() | pl.col("admin_unit_code").is_not_null()
         )
 
     class Config:
@@ -91,9 +95,9 @@ SPEC = SourceSpec(
     model=WelfareRow,
     key=(),  # hand-typed rows have no code; exact duplicates are still dropped
     period_column="activity_date",
-    unit_checks=(("district_code", "activity_date"),),
+    unit_checks=(("admin_unit_code", "activity_date"),),
     derive=_derive,
-    extra_columns={"district_code": pl.String()},
+    extra_columns={"admin_unit_code": pl.String()},
     name_columns={"org": "org_code"},
     totals_columns=("quantity", "value_vnd"),
     sheet_names=("an_sinh", "an sinh", "welfare"),

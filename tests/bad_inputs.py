@@ -463,7 +463,7 @@ CASES: tuple[Case, ...] = (
         "welfare/an_sinh_HND_2024-Q1.csv",
         _with_bad(activity(admin_unit="Quận 1"), WELFARE, activity(row_label="2")),
         "quarantined",
-        "is not a district",
+        "names no single unit in force",
         column="admin_unit",
     ),
     Case(

@@ -193,8 +193,8 @@ def test_no_personal_data_in_staging_or_quarantine_files(demo):
 
 def test_commune_level_marts_read_in_2025_units(reporting):
     for table, code, where in (
-        ("mart_dossier_monthly", "admin_unit_code_2025", "level = 'Xã'"),
-        ("mart_engagement_yearly", "admin_unit_code_2025", "grain = 'unit' and level = 'Xã'"),
+        ("mart_dossier_monthly", "unit_code_2025", "level = 'commune'"),
+        ("mart_engagement_yearly", "unit_code_2025", "grain = 'unit' and level = 'commune'"),
         ("mart_service_index_766", "unit_code_2025", "unit_type = 'commune'"),
     ):
         missing, total = reporting.sql(

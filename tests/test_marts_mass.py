@@ -173,12 +173,13 @@ def test_engagement_unit_grain_and_2025_code(con):
     assert (row["opinions_raised"], row["opinions_resolved"]) == (8, 7)
     assert row["opinions_resolved_share"] == pytest.approx(7 / 8)
     assert row["replied_in_time_share"] == pytest.approx(1.0)
-    assert row["admin_unit_code_2025"] == "22918"  # Mũi Né merges into the new Phường Mũi Né
+    assert row["unit_code_2025"] == "22918"  # Mũi Né merges into the new Phường Mũi Né
 
 
 def test_engagement_province_roll_up(con):
     row = _row(con, "select * from mart_engagement_yearly where grain = 'province'")
-    assert (row["level"], row["admin_unit_code"]) == ("Toàn tỉnh", "60")
+    # the whole territory of the province in force
+    assert (row["level"], row["admin_unit_code"], row["unit_code_2025"]) == ("province", "68", "68")
     assert (
         row["dialogues_held"],
         row["periodic_receptions_scheduled"],
@@ -193,7 +194,7 @@ def test_engagement_province_roll_up(con):
             "where grain = 'level'"
         ).fetchall()
     )
-    assert levels == {"Xã": 2, "Huyện": 0}
+    assert levels == {"commune": 2, "district": 0}
 
 
 def test_feedback_months(con):

@@ -285,4 +285,4 @@ def test_the_766_chart_in_the_ui_is_a_png(demo):
     png = base64.b64decode(encoded[1])
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", png[16:24])
-    assert (width, height) == (540, 234)  # 6 × 2.6 inches at 90 dpi
+    assert (width, height) == (540, 261)  # 6 × 2.9 inches at 90 dpi

@@ -68,12 +68,14 @@ def test_every_suite_passes_on_the_built_tables(build_db):
 def test_a_broken_table_fails_its_suite_naming_the_expectations(tmp_path):
     broken = pd.DataFrame(
         {
+            "profile": ["dvcqg"] * 3,
             "period_type": ["year", "year", "week"],
             "period": ["2024", "2024", "2024"],
             "unit_type": ["province"] * 3,
             "unit_code": ["60"] * 3,
             "total": [85.0, 150.0, 10.0],
             "points_assessable": [100.0, 100.0, 100.0],
+            "total_normalised": [85.0, 150.0, 10.0],
             "rating": ["Tốt", "Siêu", "Yếu"],
         }
     )
@@ -82,7 +84,7 @@ def test_a_broken_table_fails_its_suite_naming_the_expectations(tmp_path):
     failed = {(e["expectation"], e["columns"]) for e in result.failed}
     assert (
         "expect_compound_columns_to_be_unique",
-        "period_type, period, unit_type, unit_code",
+        "profile, period_type, period, unit_type, unit_code",
     ) in failed
     assert ("expect_column_values_to_be_between", "total") in failed
     assert ("expect_column_values_to_be_in_set", "rating") in failed

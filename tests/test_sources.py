@@ -10,7 +10,7 @@ import pytest
 from schemas.engagement import SPEC as ENGAGEMENT
 from schemas.feedback import SPEC as FEEDBACK
 from schemas.models import SPEC as MODELS
-from schemas.units import district_lookup, resolve_district
+from schemas.units import name_lookup, resolve_units
 from schemas.welfare import SPEC as WELFARE
 from tests.helpers import ingest, quarantined, staged, write_csv
 from warehouse.calendar import add_working_days, calendar
@@ -121,6 +121,13 @@ def test_engagement_chair_roles_are_normalised(tmp_path):
                 "Phó Chủ tịch UBND huyện",
                 "Chủ tịch UBMTTQ xã",
                 "Trưởng thôn",
+                # honorifics, a name, the committee written out: classified by the role
+                "Đ/c Bí thư Huyện ủy",
+                "Đồng chí Phó Bí thư Thường trực Tỉnh ủy",
+                "Ông Trần Văn B, Chủ tịch Ủy ban nhân dân phường",
+                "Chủ tịch Ủy ban MTTQ Việt Nam xã",
+                "Phó Chủ tịch Ủy ban MTTQ tỉnh",
+                "Phó Chủ tịch HĐND huyện",
             ]
         )
     ]
@@ -133,6 +140,12 @@ def test_engagement_chair_roles_are_normalised(tmp_path):
         "Chủ tịch UBND",
         "Phó Chủ tịch UBND",
         "Chủ tịch UBMTTQ",
+        "Khác",
+        "Bí thư",
+        "Phó Bí thư",
+        "Chủ tịch UBND",
+        "Chủ tịch UBMTTQ",
+        "Khác",
         "Khác",
     ]
 
@@ -157,7 +170,7 @@ def test_feedback_rules(tmp_path, cells, reason):
 @pytest.mark.parametrize(
     "cells, reason",
     [
-        ({"admin_unit": "Hàm Thuận"}, "is not a district of Bình Thuận"),
+        ({"admin_unit": "Hàm Thuận"}, "names no single unit in force on Ngày"),
         ({"quantity": "0"}, "must be > 0"),
         ({"quantity": "1,234"}, "is not a whole number"),
         ({"value_vnd": "-5"}, "must be ≥ 0"),
@@ -186,47 +199,68 @@ def test_welfare_org_from_the_file_name_and_numbers_as_text(tmp_path):
     )
     ingest(tmp_path / "landing", tmp_path / "data", "welfare", "2024-Q2")
     row = staged(tmp_path / "data", "welfare", "2024-Q2").row(0, named=True)
-    assert (row["org_code"], row["district_code"], row["value_vnd"]) == (
+    assert (row["org_code"], row["admin_unit_code"], row["value_vnd"]) == (
         "HLHPN",
         "593",
         1_500_000.5,
     )
 
 
+BEFORE, AFTER = dt.date(2024, 5, 1), dt.date(2025, 9, 1)
+
+
 @pytest.mark.parametrize(
-    "typed, code",
+    "typed, on, code",
     [
-        ("TP. Phan Thiết", "593"),
-        ("Phan Thiết", "593"),
-        ("Thành phố Phan Thiết", "593"),
-        ("TP Phan Thiết", "593"),
-        ("Thị xã La Gi", "594"),
-        ("TX. La Gi", "594"),
-        ("H. Bắc Bình", "596"),
-        ("huyện Bắc Bình", "596"),
-        ("HUYỆN BẮC BÌNH", "596"),
-        ("Phú Quý", "602"),
-        ("Phú Quí", "602"),
-        ("Phu\u0301 Quy\u0301", "602"),
-        ("Hàm Thuận Bắc", "597"),
-        ("Hàm Thuận Nam", "598"),
-        ("Tánh Linh", "599"),
-        ("Đức Linh", "600"),
-        ("Hàm Tân", "601"),
-        ("Tuy Phong", "595"),
-        ("Tỉnh", "60"),
-        ("593", "593"),
-        ("Hàm Thuận", None),
-        ("Phường Mũi Né", None),
-        ("Xã Xyz", None),
-        ("", None),
+        ("TP. Phan Thiết", BEFORE, "593"),
+        ("Phan Thiết", BEFORE, "593"),
+        ("Thành phố Phan Thiết", BEFORE, "593"),
+        ("TP Phan Thiết", BEFORE, "593"),
+        ("Thị xã La Gi", BEFORE, "594"),
+        ("TX. La Gi", BEFORE, "594"),
+        ("H. Bắc Bình", BEFORE, "596"),
+        ("huyện Bắc Bình", BEFORE, "596"),
+        ("HUYỆN BẮC BÌNH", BEFORE, "596"),
+        ("Phú Quý", BEFORE, "602"),
+        ("Phú Quí", BEFORE, "602"),
+        ("Phu\u0301 Quy\u0301", BEFORE, "602"),
+        ("Hàm Thuận Bắc", BEFORE, "597"),
+        ("Hàm Thuận Nam", BEFORE, "598"),
+        ("Tánh Linh", BEFORE, "599"),
+        ("Đức Linh", BEFORE, "600"),
+        ("Hàm Tân", BEFORE, "601"),
+        ("Tuy Phong", BEFORE, "595"),
+        ("Tỉnh", BEFORE, "60"),
+        ("Toàn tỉnh", BEFORE, "60"),
+        ("593", BEFORE, "593"),
+        ("Huyện Đắk Mil", BEFORE, "663"),  # a district of Đắk Nông (67)
+        ("Huyện Đạ Huoai", dt.date(2024, 11, 30), "681"),  # two codes, told apart by date
+        ("Huyện Đạ Huoai", dt.date(2024, 12, 1), "682"),
+        ("Hàm Thuận", BEFORE, None),
+        ("Phường Mũi Né", BEFORE, None),  # a commune: reports named districts until the reform
+        ("Xã Xyz", BEFORE, None),
+        ("", BEFORE, None),
+        # from 2025-07-01: the communes of the new province, the province
+        ("Phường Phan Thiết", AFTER, "22945"),
+        ("xã Hàm Liêm", AFTER, "23095"),
+        ("Đặc khu Phú Quý", AFTER, "23272"),
+        ("phường Cam Ly - Đà Lạt", AFTER, "24787"),
+        ("Cam Ly - Đà Lạt", AFTER, "24787"),
+        ("CAM LY - ĐÀ LẠT", AFTER, "24787"),
+        ("Tỉnh", AFTER, "68"),
+        ("Toàn tỉnh", AFTER, "68"),
+        ("Tỉnh Lâm Đồng", AFTER, "68"),
+        ("22918", AFTER, "22918"),
+        ("TP. Phan Thiết", AFTER, None),  # no city any more (the ward is "Phường Phan Thiết")
+        ("Phan Thiết", AFTER, "22945"),
+        ("Huyện Bắc Bình", AFTER, None),
+        ("593", AFTER, None),
     ],
 )
-def test_district_names_as_typed(typed, code):
-    districts = admin_units().filter(pl.col("level") == "district").select("code", "name").unique()
-    lookup = district_lookup(districts, "60")
-    frame = pl.DataFrame({"t": [typed]}).select(resolve_district(pl.col("t"), lookup))
-    assert frame.item() == code
+def test_unit_names_as_typed_resolve_by_date(typed, on, code):
+    lookup = name_lookup(admin_units(), "60")
+    frame = pl.DataFrame({"t": [typed], "d": [on]})
+    assert resolve_units(frame, "t", "d", lookup).item() == code
 
 
 def _welfare_file(tmp_path, rows, totals):

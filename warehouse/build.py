@@ -56,10 +56,13 @@ REFERENCE_TABLES = {
     "stg_audit": lambda w: _audit_frame(w.paths),
     "ref_admin_units": lambda w: reference.admin_units(),
     "ref_admin_unit_changes": lambda w: reference.admin_unit_changes(),
+    "ref_levels": lambda w: reference.levels(),
+    "ref_scope": lambda w: reference.scope_frame(),
     "ref_agencies": lambda w: reference.agencies(w.paths.reference("agencies.csv")),
     "ref_calendar": lambda w: calendar.calendar(),
-    "ref_766_indicators": lambda w: index_766.load(w.index_766_config)[0],
-    "ref_766_bands": lambda w: index_766.load(w.index_766_config)[1],
+    "ref_766_indicators": lambda w: index_766.load(w.index_766_config).indicators,
+    "ref_766_groups": lambda w: index_766.load(w.index_766_config).groups,
+    "ref_766_bands": lambda w: index_766.load(w.index_766_config).bands,
 }
 
 

@@ -63,10 +63,10 @@ TABLE_CHECKS: tuple[TableCheck, ...] = (
     ),
     TableCheck(
         "fact_welfare_activity",
-        "district_in_dimension",
-        "Every welfare row's district is a unit of dim_admin_unit in force on its date.",
-        """select f.org_code, f.district_code, f.activity_date from fact_welfare_activity f
-        where not exists (select 1 from dim_admin_unit d where d.code = f.district_code
+        "unit_in_dimension",
+        "Every welfare row's unit is a unit of dim_admin_unit in force on its date.",
+        """select f.org_code, f.admin_unit_code, f.activity_date from fact_welfare_activity f
+        where not exists (select 1 from dim_admin_unit d where d.code = f.admin_unit_code
             and f.activity_date between d.valid_from and d.valid_to)""",
         blocking=True,
     ),
@@ -91,12 +91,22 @@ TABLE_CHECKS: tuple[TableCheck, ...] = (
     TableCheck(
         "mart_service_index_766",
         "total_is_sum_of_groups",
-        "The 766 total equals the sum of its group scores and never exceeds the assessable points.",
+        "The 766 total equals the sum of its group scores and never exceeds the assessable "
+        "points, which never exceed 100.",
         """select * from mart_service_index_766
-        where abs(total - (coalesce(group_1_publicity, 0) + coalesce(group_2_progress, 0)
-            + coalesce(group_3_digitisation, 0) + coalesce(group_4_online, 0)
-            + coalesce(group_5_satisfaction, 0))) > 1e-9
+        where abs(total - (coalesce(points_transparency, 0) + coalesce(points_progress, 0)
+            + coalesce(points_online_service, 0) + coalesce(points_digitisation, 0)
+            + coalesce(points_satisfaction, 0) + coalesce(points_online_payment, 0))) > 0.005
             or total > points_assessable + 1e-9 or points_assessable > 100""",
+    ),
+    TableCheck(
+        "mart_service_index_766_detail",
+        "points_within_maximum",
+        "Every indicator's points lie between 0 and its maximum, and only a not-assessable or "
+        "not-scored indicator has none.",
+        """select * from mart_service_index_766_detail
+        where points < 0 or points > max_points
+            or (points is null) <> (status in ('not_assessable', 'not_scored'))""",
     ),
 )
 

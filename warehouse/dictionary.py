@@ -3,13 +3,14 @@
 import duckdb
 
 SPEC_SECTIONS = {
-    "mart_dossier_monthly": "INDICATORS.md §A",
-    "mart_procedure_publication": "INDICATORS.md §B",
-    "mart_service_index_766": "INDICATORS.md §C",
-    "mart_service_index_766_detail": "INDICATORS.md §C",
-    "mart_engagement_yearly": "INDICATORS.md §D",
-    "mart_feedback_monthly": "INDICATORS.md §E",
-    "mart_province_scorecard": "INDICATORS.md §F",
+    "mart_dossier_monthly": "[indicators.md §A](indicators.md#a)",
+    "mart_procedure_publication": "[indicators.md §B](indicators.md#b)",
+    "dim_service_index_766_indicator": "[indicators.md §C](indicators.md#c)",
+    "mart_service_index_766": "[indicators.md §C](indicators.md#c)",
+    "mart_service_index_766_detail": "[indicators.md §C](indicators.md#c)",
+    "mart_engagement_yearly": "[indicators.md §D](indicators.md#d)",
+    "mart_feedback_monthly": "[indicators.md §E](indicators.md#e)",
+    "mart_province_scorecard": "[indicators.md §F](indicators.md#f)",
 }
 
 

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from schemas.common import LEVEL_VALUES
+from schemas.common import LEVEL_CODES
 from schemas.dossiers import CHANNELS
 from schemas.welfare import ORGANISATIONS, SUPPORT_TYPES
 from warehouse import index_766
@@ -27,6 +27,7 @@ from warehouse.exports import ROWS_FINGERPRINT
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 MAX_ROWS = 100_000_000
+UNIT_TYPES_766 = ["province", "provincial_centre", "agency", "district", "commune"]
 
 # Each expectation is written as (GX class name, its arguments): plain data, so importing this
 # module — every Dagster process loads it — does not import GX (2.7 s); validate_table does.
@@ -73,7 +74,7 @@ SUITES: dict[str, list] = {
             "period",
         ),
         *_unique("dossier_code"),
-        *_in("level", LEVEL_VALUES),
+        *_in("level", sorted({code for code, _ in LEVEL_CODES.values()})),
         *_in("channel", sorted(set(CHANNELS.values()))),
         *_share("status_code", low=1, high=10),
         *_in("timeliness", ["early", "on_time", "late", "in_progress", "overdue"]),
@@ -108,7 +109,7 @@ SUITES: dict[str, list] = {
     ],
     "mart_engagement_yearly": [
         *_rows(),
-        *_unique("year", "grain", "level", "admin_unit_code"),
+        *_unique("year", "grain", "level", "admin_unit_code", "unit_code_2025"),
         *_in("grain", ["unit", "level", "province"]),
         *_share("periodic_reception_rate", "opinions_resolved_share", "replied_in_time_share"),
     ],
@@ -119,25 +120,33 @@ SUITES: dict[str, list] = {
     ],
     "mart_welfare_yearly": [
         *_rows(),
-        *_unique("year", "org_code", "district_code", "support_type"),
+        *_unique("year", "org_code", "admin_unit_code", "support_type"),
         *_in("org_code", ORGANISATIONS),
         *_in("support_type", SUPPORT_TYPES),
         *_share("quantity", low=1, high=10_000_000),
         *_share("value_vnd", low=0, high=1e13),
     ],
     "mart_models_yearly": [*_rows(), *_unique("year", "field", "level", "status")],
+    "dim_service_index_766_indicator": [
+        *_rows(),
+        *_unique("profile", "indicator_code"),
+        *_not_null("profile", "group_code", "indicator_code", "max_points", "form"),
+        *_in("group_code", index_766.GROUP_CODES),
+    ],
     "mart_service_index_766": [
         *_rows(),
-        *_unique("period_type", "period", "unit_type", "unit_code"),
+        *_unique("profile", "period_type", "period", "unit_type", "unit_code"),
         *_in("period_type", ["month", "quarter", "year"]),
-        *_share("total", "points_assessable", low=0, high=100),
-        *_in("rating", index_766.load()[1]["rating"].to_list()),
+        *_in("unit_type", UNIT_TYPES_766),
+        *_share("total", "points_assessable", "total_normalised", low=0, high=100),
+        *_in("rating", index_766.load().bands["rating"].unique().to_list()),
     ],
     "mart_service_index_766_detail": [
         *_rows(),
-        *_unique("period_type", "period", "unit_type", "unit_code", "indicator_code"),
-        *_share("rate"),
-        *_share("points", low=0, high=100),
+        *_unique("profile", "period_type", "period", "unit_type", "unit_code", "indicator_code"),
+        *_not_null("profile", "indicator_code", "status", "max_points"),
+        *_in("status", index_766.STATUSES),
+        *_share("points", low=0, high=20),
     ],
     "mart_province_scorecard": [
         *_rows(),

@@ -11,17 +11,12 @@ from pathlib import Path
 import duckdb
 import matplotlib
 
+from warehouse.index_766 import published_groups
+
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 RED, GREY, BLUE = "#c0392b", "#bbbbbb", "#2e6f9e"
-GROUPS = [
-    ("group_1_publicity", "Công khai", "Publicity", 18),
-    ("group_2_progress", "Tiến độ", "Progress", 20),
-    ("group_3_digitisation", "Số hóa", "Digitisation", 22),
-    ("group_4_online", "Trực tuyến", "Online", 22),
-    ("group_5_satisfaction", "Hài lòng", "Satisfaction", 18),
-]
 STYLE = """
 body{font-family:'Segoe UI',Arial,sans-serif;margin:2em auto;max-width:1000px;color:#222}
 h1{color:#8b1a1a}h2{border-bottom:2px solid #8b1a1a;padding-bottom:4px;margin-top:2em}
@@ -105,21 +100,42 @@ def _trends(con, year: int) -> str:
     return _img(_png(figure), "on-time and online trends")
 
 
-def _district_ranking(con, year: int) -> str:
-    rows = con.sql(
-        "select d.name, s.total from mart_service_index_766 s join dim_admin_unit d "
-        "on d.code = s.unit_code and make_date(?, 12, 31) between d.valid_from and d.valid_to "
-        "where s.unit_type = 'district' and s.period_type = 'year' and s.period = ? "
-        "order by s.total",
-        params=[year, str(year)],
-    ).fetchall()
-    figure, axis = plt.subplots(figsize=(9, 0.35 * max(len(rows), 3) + 1))
+DEFAULT_PROFILE = (
+    "(select any_value(profile) from dim_service_index_766_indicator where is_default_profile)"
+)
+
+
+def _index_ranking(con, year: int) -> str:
+    """Districts of the year (before the 2025 reform), else communes: every one when they are
+    few, else the 15 best and the 15 weakest, on the normalised total (units differ in what
+    their exports let the index assess)."""
+    unit_type = "district"
+    rows = _ranking_rows(con, year, unit_type)
+    if not rows:
+        unit_type = "commune"
+        rows = _ranking_rows(con, year, unit_type)
+    if len(rows) > 30:
+        rows = rows[:15] + rows[-15:]
+    figure, axis = plt.subplots(figsize=(9, 0.3 * max(len(rows), 3) + 1))
     axis.barh([r[0] for r in rows], [r[1] for r in rows], color=RED)
     axis.set_xlim(0, 100)
-    axis.set_title(f"Xếp hạng cấp huyện theo Chỉ số 766 năm {year}")
+    level = "cấp huyện" if unit_type == "district" else "cấp xã"
+    axis.set_title(f"Xếp hạng {level} theo Chỉ số 766 năm {year} (thang 100)")
     for index, (_, total) in enumerate(rows):
-        axis.text(total + 0.5, index, f"{total:.1f}", va="center", fontsize=8)
-    return _img(_png(figure), "district ranking by the 766 index")
+        axis.text(total + 0.5, index, f"{total:.2f}", va="center", fontsize=7)
+    return _img(_png(figure), f"{unit_type} ranking by the 766 index")
+
+
+def _ranking_rows(con, year: int, unit_type: str) -> list[tuple[str, float]]:
+    return con.sql(
+        "select coalesce(d.name, s.unit_code), s.total_normalised from mart_service_index_766 s "
+        "left join dim_admin_unit d on d.code = s.unit_code "
+        "and make_date(?, 12, 31) between d.valid_from and d.valid_to "
+        f"where s.profile = {DEFAULT_PROFILE} and s.unit_type = ? and s.period_type = 'year' "
+        "and s.period = ? and s.total_normalised is not null "
+        "order by s.total_normalised, s.unit_code",
+        params=[year, unit_type, str(year)],
+    ).fetchall()
 
 
 def _welfare(con, year: int) -> str:
@@ -173,20 +189,66 @@ def _engagement(con, year: int) -> str:
 
 
 def _index_groups(con, year: int) -> str:
+    groups = published_groups(con)
     row = con.sql(
-        "select " + ", ".join(g[0] for g in GROUPS) + ", total, rating from mart_service_index_766 "
-        "where unit_type = 'province' and period_type = 'year' and period = ?",
+        "select "
+        + "".join(f"points_{code}, " for code, *_ in groups)
+        + "total, points_assessable, total_normalised, rating from mart_service_index_766 "
+        f"where profile = {DEFAULT_PROFILE} and unit_type = 'province' and period_type = 'year' "
+        "and period = ?",
         params=[str(year)],
     ).fetchall()
-    row = row[0] if row else None
-    figure, axis = plt.subplots(figsize=(9, 2.8))
-    labels = [f"{vi} / {en}" for _, vi, en, _ in GROUPS]
-    axis.barh(labels, [m for *_, m in GROUPS], color="#eeeeee")
-    axis.barh(labels, [(v or 0) for v in (row or [None] * 7)[:5]], color=RED)
+    *scores, total, assessable, normalised, rating = (
+        row[0] if row else [None] * (len(groups) + 3) + ["—"]
+    )
+    figure, axis = plt.subplots(figsize=(9, 3.1))
+    labels = [f"{vi} / {en}" for _, vi, en, _ in groups]
+    axis.barh(labels, [maximum for *_, maximum in groups], color="#eeeeee")
+    axis.barh(labels, [(v or 0) for v in scores], color=RED)
     axis.invert_yaxis()
-    total, rating = (row[5], row[6]) if row else (0, "—")
-    axis.set_title(f"Chỉ số 766 toàn tỉnh {year}: {total:.1f}/100 ({rating})")
-    return _img(_png(figure), "766 group scores")
+    axis.set_title(
+        f"Chỉ số 766 toàn tỉnh {year}: {normalised or 0:.2f}/100 ({rating})\n"
+        f"{total or 0:.2f} của {assessable or 0:g} điểm đánh giá được"
+    )
+    return _img(_png(figure), "766 group scores") + _index_detail(con, year)
+
+
+def _index_detail(con, year: int) -> str:
+    """The province's indicators of the year: counts, points, and why an indicator was not
+    scored from the province's own counts (not assessable: which export column is missing)."""
+    rows = con.sql(
+        "select d.name_vi, d.name_en, d.numerator, d.denominator, d.points, d.max_points, "
+        "d.status, d.reason from mart_service_index_766_detail d "
+        "join dim_service_index_766_indicator i "
+        "using (profile, indicator_code) "
+        f"where d.profile = {DEFAULT_PROFILE} and d.unit_type = 'province' "
+        "and d.period_type = 'year' and d.period = ? order by i.group_no, i.indicator_no",
+        params=[str(year)],
+    ).fetchall()
+    body = "".join(
+        f"<tr><td>{_both(vi, en)}</td><td class=n>{_number(n, '')}</td>"
+        f"<td class=n>{_number(d, '')}</td><td class=n>"
+        f"{'—' if points is None else f'{points:.2f}'} / {maximum:g}</td>"
+        f"<td>{html.escape(_REASONS.get(status, status))}"
+        f"{'' if reason is None else ': ' + html.escape(reason)}</td></tr>"
+        for vi, en, n, d, points, maximum, status, reason in rows
+    )
+    head = (
+        f"<tr><th>{_both('Chỉ tiêu', 'Indicator')}</th><th>{_both('Tử số', 'Numerator')}</th>"
+        f"<th>{_both('Mẫu số', 'Denominator')}</th><th>{_both('Điểm', 'Points')}</th>"
+        f"<th>{_both('Ghi chú', 'Note')}</th></tr>"
+    )
+    return f"<table>{head}{body}</table>"
+
+
+_REASONS = {
+    "scored": "chấm từ số liệu / scored",
+    "zero_denominator": "không có gì để tính / nothing to count",
+    "fixed": "cố định / fixed",
+    "not_scored": "không chấm / not scored",
+    "not_applicable": "không áp dụng / not applicable",
+    "not_assessable": "không đánh giá được / not assessable",
+}
 
 
 def _quality(con) -> str:
@@ -222,7 +284,7 @@ def render(reporting_db: Path, year: int) -> str:
                 "On-time and online trends by month",
                 _trends(con, year),
             ),
-            ("Xếp hạng cấp huyện", "District ranking", _district_ranking(con, year)),
+            ("Xếp hạng theo Chỉ số 766", "Ranking by the 766 index", _index_ranking(con, year)),
             (
                 "An sinh xã hội theo tổ chức và hình thức",
                 "Welfare by organisation and type",

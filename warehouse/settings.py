@@ -12,7 +12,14 @@ DEMO_PII_KEY = "danvan-demo-key-do-not-use-in-production"
 log = logging.getLogger("danvan")
 
 
-DEFAULTS = {"DANVAN_LANDING_DIR": "data/landing", "DANVAN_DATA_DIR": "data"}
+DEFAULTS = {
+    "DANVAN_LANDING_DIR": "data/landing",
+    "DANVAN_DATA_DIR": "data",
+    # the province in force today: the warehouse holds everything on its territory since 2021
+    "DANVAN_PROVINCE": "68",
+    # the province whose own offices sent the registers before the 2025 reform ("Tỉnh" then)
+    "DANVAN_LEGACY_PROVINCE": "60",
+}
 
 
 @dataclass(frozen=True)
@@ -31,7 +38,7 @@ class Settings:
 
 
 def setting(name: str) -> str:
-    """A folder setting from the environment, else its default (docs/settings.md)."""
+    """A setting from the environment, else its default (docs/settings.md)."""
     return os.environ.get(name) or DEFAULTS[name]
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from warehouse.build import SQL_DIR, Warehouse, sql_reads, table_sql
 
 GROUPS = {  # table → its group in the Dagster UI
+    "dim_level": "reference",
     "dim_admin_unit": "reference",
     "bridge_admin_unit_2025": "reference",
     "dim_agency": "reference",
@@ -31,6 +32,8 @@ GROUPS = {  # table → its group in the Dagster UI
     "mart_feedback_monthly": "feedback",
     "mart_welfare_yearly": "welfare",
     "mart_models_yearly": "models",
+    "mart_commune_yearly": "mass_mobilisation",
+    "dim_service_index_766_indicator": "service_index",
     "mart_service_index_766_detail": "service_index",
     "mart_service_index_766": "service_index",
     "mart_province_scorecard": "scorecard",

@@ -98,9 +98,9 @@ def _extra(text: pl.DataFrame, count: int, tag: str, **cells) -> pl.DataFrame:
 
 
 def _dossier_text(frame: pl.DataFrame, **style) -> pl.DataFrame:
-    return as_text(
-        frame.rename({"applicant_id": "applicant_key"}).select(DOSSIER_EXPORT_COLUMNS), **style
-    )
+    frame = frame.rename({"applicant_id": "applicant_key"})
+    # optional columns the sample does not draw are left out of the files, as exports do
+    return as_text(frame.select(c for c in DOSSIER_EXPORT_COLUMNS if c in frame.columns), **style)
 
 
 def _write_dossiers(
@@ -194,7 +194,8 @@ def _write_dossiers(
 
 def _write_procedures(landing: Path, procedures: pl.DataFrame) -> int:
     folder = landing / PROCEDURES.folder
-    columns = [c.name for c in PROCEDURES.columns]
+    # optional columns the sample does not draw are left out of the files, as exports do
+    columns = [c.name for c in PROCEDURES.columns if c.name in procedures.columns]
     mid_year = procedures.with_columns(
         status=pl.when(pl.int_range(pl.len()) % 97 == 0)
         .then(pl.lit("Đang áp dụng"))

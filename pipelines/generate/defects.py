@@ -190,7 +190,7 @@ DEFECTS: tuple[Defect, ...] = (
         "2024-Q1",
         "MTTQ: 3 rows with 'Huyện Hàm Thuận' / 'Xã Xyz', which are no district",
         quarantined=3,
-        reason_contains="is not a district",
+        reason_contains="names no single unit in force",
     ),
     Defect(
         "welfare_outside_quarter",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from schemas.units import district_lookup
+from schemas.units import name_lookup
 from warehouse import reference
 from warehouse.ingest.settings import whole_number_setting
 from warehouse.ingest.version import CODE_VERSION
@@ -22,7 +22,7 @@ class IngestContext:
     pii_key: bytes
     landing: Path
     units: pl.DataFrame  # code, valid_from, valid_to (reference.unit_intervals)
-    district_lookup: dict[str, str]  # typed district name key → GSO code
+    unit_names: pl.DataFrame  # key, code, valid_from, valid_to (schemas.units.name_lookup)
     loaded_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
     # A file up to `whole_file_bytes` (a province's month: ≈ 750k rows, 190 MB) is read and
     # checked whole, the fastest way; a larger one (a national roll-up) in chunks of
@@ -39,22 +39,15 @@ class IngestContext:
         """Changes when the ingest code, the reference data or the PII key change: staged rows
         of unchanged files are reused only when it has not."""
         key = hashlib.sha256(b"danvan-key-fingerprint" + self.pii_key).hexdigest()
-        return hashlib.sha256((CODE_VERSION + key).encode()).hexdigest()[:16]
+        scope = repr(reference.scope())  # the units and names a row may use
+        return hashlib.sha256((CODE_VERSION + key + scope).encode()).hexdigest()[:16]
 
     @classmethod
     def standard(cls, pii_key: bytes, landing: Path, loaded_at: dt.datetime | None = None):
-        units = reference.admin_units()
-        districts = (
-            units.filter(
-                (pl.col("level") == "district") & (pl.col("parent_code") == reference.PROVINCE_CODE)
-            )
-            .select("code", "name")
-            .unique()
-        )
         return cls(
             pii_key=pii_key,
             landing=landing,
             units=reference.unit_intervals(),
-            district_lookup=district_lookup(districts, reference.PROVINCE_CODE),
+            unit_names=name_lookup(reference.admin_units(), reference.scope().legacy_province),
             **({"loaded_at": loaded_at} if loaded_at else {}),
         )

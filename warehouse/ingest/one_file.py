@@ -26,6 +26,7 @@ from warehouse.ingest.rules import (
     column_sums,
     future_failures,
     key_conflicts,
+    level_failures,
     parse_failures,
     period_failures,
     reconcile_totals,
@@ -112,7 +113,10 @@ class _FileIngest:
         cleaned = self._drop_duplicates(cleaned, compared, table.more_may_follow)
         self.rows_duplicate += rows - cleaned.height
 
-        typed = typed_cells(spec, cleaned)
+        typed = typed_cells(spec, cleaned).with_columns(
+            pl.lit(None, c.dtype).alias(c.name)
+            for c in spec.unknown_when_absent(table.missing_optional)
+        )
         if spec.derive is not None:
             typed = spec.derive(typed, context, delivery.period)
         parse = parse_failures(spec, cleaned, typed)
@@ -124,6 +128,7 @@ class _FileIngest:
                 period_failures(spec, typed, delivery.period),
                 future_failures(spec, typed, delivery.exported_at),
                 unit_failures(spec, typed, context.units),
+                level_failures(spec, typed),
             ]
         )
         good = typed.join(failures.select(pl.col("row").alias(ROW)).unique(), on=ROW, how="anti")

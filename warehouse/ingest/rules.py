@@ -10,6 +10,7 @@ import datetime as dt
 import pandera.errors as pa_errors
 import polars as pl
 
+from schemas.common import ONLY_BEFORE_REFORM, ONLY_FROM_REFORM, REFORM_DATE
 from schemas.reading import ROW
 from schemas.spec import SourceSpec, period_bounds
 from schemas.text import clean_text_expr
@@ -199,21 +200,33 @@ def future_failures(
     )
 
 
+def _span(columns: tuple[str, ...]) -> tuple[pl.Expr, pl.Expr]:
+    """The dates a row's check spans: one date column, or a from and a to column."""
+    first, last = columns[0], columns[-1]
+    return pl.col(first).cast(pl.Date), pl.col(last).cast(pl.Date)
+
+
 def unit_failures(spec: SourceSpec, typed: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
+    """A unit code must be one of the scope's units in force on the row's date (or at some time
+    within the row's span of dates)."""
     parts = []
-    for code_column, date_column in spec.unit_checks:
+    for code_column, *date_columns in spec.unit_checks:
         header = spec.label(code_column)
-        rows = typed.select(
-            ROW, code=pl.col(code_column), on=pl.col(date_column).cast(pl.Date)
-        ).drop_nulls()
+        since, until = _span(tuple(date_columns))
+        rows = typed.select(ROW, code=pl.col(code_column), since=since, until=until).drop_nulls()
         matched = rows.join(units, on="code", how="left").with_columns(
             known=pl.col("valid_from").is_not_null(),
-            valid=pl.col("on")
-            .is_between(pl.col("valid_from"), pl.col("valid_to"))
-            .fill_null(False),
+            valid=(
+                (pl.col("since") <= pl.col("valid_to")) & (pl.col("until") >= pl.col("valid_from"))
+            ).fill_null(False),
         )
-        verdict = matched.group_by(ROW, "code", "on").agg(
+        verdict = matched.group_by(ROW, "code", "since", "until").agg(
             pl.col("known").any(), pl.col("valid").any()
+        )
+        when = (
+            pl.when(pl.col("since") == pl.col("until"))
+            .then(pl.col("since").cast(pl.String))
+            .otherwise(pl.format("{} – {}", pl.col("since"), pl.col("until")))
         )
         parts.append(
             verdict.filter(~pl.col("valid")).select(
@@ -222,13 +235,52 @@ def unit_failures(spec: SourceSpec, typed: pl.DataFrame, units: pl.DataFrame) ->
                 pl.when(pl.col("known"))
                 .then(
                     pl.format(
-                        "{}: unit '{}' is not in force on {} (merged or renamed)",
+                        "{}: unit '{}' is not in force on {} (merged, renamed or abolished)",
                         pl.lit(header),
                         pl.col("code"),
-                        pl.col("on").cast(pl.String),
+                        when,
                     )
                 )
                 .otherwise(pl.format("{}: unknown unit code '{}'", pl.lit(header), pl.col("code")))
+                .alias("reason"),
+            )
+        )
+    return pl.concat(parts) if parts else pl.DataFrame(schema=FAILURES)
+
+
+def level_failures(spec: SourceSpec, typed: pl.DataFrame) -> pl.DataFrame:
+    """`Huyện` after the 2025 reform (districts were abolished) or `Đặc khu` before it."""
+    parts = []
+    for level_column, *date_columns in spec.level_checks:
+        header = spec.label(level_column)
+        since, until = _span(tuple(date_columns))
+        level = pl.col(level_column)
+        after = level.is_in(list(ONLY_BEFORE_REFORM)) & (since >= pl.lit(REFORM_DATE))
+        before = level.is_in(list(ONLY_FROM_REFORM)) & (until < pl.lit(REFORM_DATE))
+        parts.append(
+            typed.filter(after | before).select(
+                pl.col(ROW).alias("row"),
+                pl.lit(level_column).alias("column"),
+                pl.when(after)
+                .then(
+                    pl.format(
+                        "{}: '{}' dated {}: districts were abolished on {} (two-level local "
+                        "government); the levels since then are Tỉnh, Xã and Đặc khu",
+                        pl.lit(header),
+                        level,
+                        since.cast(pl.String),
+                        pl.lit(REFORM_DATE.isoformat()),
+                    )
+                )
+                .otherwise(
+                    pl.format(
+                        "{}: '{}' dated {}: special zones exist only from {}",
+                        pl.lit(header),
+                        level,
+                        until.cast(pl.String),
+                        pl.lit(REFORM_DATE.isoformat()),
+                    )
+                )
                 .alias("reason"),
             )
         )

@@ -20,6 +20,12 @@ def whole_number_setting(name: str) -> int:
 
 
 def check_ingest_settings() -> None:
-    """Raise before a run starts, not half-way through it."""
+    """Raise before a run starts, not half-way through it: the numbers above, the province
+    served (DANVAN_PROVINCE, DANVAN_LEGACY_PROVINCE) and the status codes of the exports."""
+    from schemas.status_codes import status_digits
+    from warehouse.reference import scope
+
     for name in INGEST_SETTINGS:
         whole_number_setting(name)
+    scope()
+    status_digits()

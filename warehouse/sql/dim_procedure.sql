@@ -18,6 +18,8 @@ comment on column dim_procedure.time_limit_unit is 'Đơn vị thời hạn — 
 comment on column dim_procedure.online_level is 'Mức độ DVCTT — online service level';
 comment on column dim_procedure.full_online_eligible is 'Đủ điều kiện toàn trình — eligible for fully online';
 comment on column dim_procedure.has_fee is 'Có phí, lệ phí — has a fee';
+comment on column dim_procedure.paper_result is 'Kết quả bằng văn bản giấy; NULL = bản chụp không có cột này — the result is a paper document; NULL when the snapshot lacks the column';
+comment on column dim_procedure.reuse_allowed is 'Cho phép tái sử dụng dữ liệu; NULL = bản chụp không có cột này — reusing data the state holds is allowed; NULL when the snapshot lacks the column';
 comment on column dim_procedure.decision_number is 'Số quyết định công bố — decision number';
 comment on column dim_procedure.decision_date is 'Ngày quyết định công bố — decision date';
 comment on column dim_procedure.legal_effective_date is 'Ngày hiệu lực văn bản QPPL — legal effective date';

@@ -6,7 +6,10 @@ comment on column fact_dossier.procedure_code is 'Mã TTHC (bỏ hậu tố .H60
 comment on column fact_dossier.procedure_name is 'Tên TTHC như trong tệp — procedure name as exported';
 comment on column fact_dossier.agency_code is 'Mã cơ quan giải quyết — handling agency code';
 comment on column fact_dossier.admin_unit_code is 'Mã ĐVHC (hợp lệ vào ngày tiếp nhận) — unit code, valid on the receipt date';
-comment on column fact_dossier.level is 'Cấp thực hiện: Tỉnh (Trung tâm PVHCC tỉnh), Huyện, Xã — level';
+comment on column fact_dossier.level is 'Cấp thực hiện: province (Trung tâm PVHCC tỉnh), district (đến 30/6/2025), commune (xã, phường, đặc khu) — level (dim_level)';
+comment on column fact_dossier.level_vi is 'Cấp thực hiện như trong tệp: Tỉnh, Huyện, Xã, Đặc khu — level as exported';
+comment on column fact_dossier.unit_code_2025 is 'Đơn vị từ 01/7/2025 chứa địa bàn của admin_unit_code (xem unit_2025_mapping) — the unit in force since 2025-07-01 the territory belongs to';
+comment on column fact_dossier.unit_2025_mapping is 'in_force / merged / split (đơn vị chính) / contained (huyện, tỉnh cũ) — how unit_code_2025 was found';
 comment on column fact_dossier.channel is 'Kênh nộp: 1 trực tiếp, 2 trực tuyến, 3 bưu chính công ích — channel';
 comment on column fact_dossier.submitted_at is 'Ngày nộp — submitted at';
 comment on column fact_dossier.received_at is 'Ngày tiếp nhận — received at';
@@ -20,6 +23,12 @@ comment on column fact_dossier.inputs_digitized is 'Thành phần hồ sơ đư�
 comment on column fact_dossier.e_result is 'Có kết quả điện tử — electronic result issued';
 comment on column fact_dossier.online_payment is 'Thanh toán trực tuyến: 0 không, 1 Cổng DVCQG, 2 cổng tỉnh — online payment';
 comment on column fact_dossier.rating is 'Đánh giá mức độ hài lòng — citizen rating';
+comment on column fact_dossier.full_online is 'Hồ sơ toàn trình (nộp và giải quyết hoàn toàn trực tuyến); NULL = tệp xuất không có cột này — fully online dossier; NULL when the export lacks the column';
+comment on column fact_dossier.synced_on_time is 'Trạng thái đồng bộ lên Cổng DVCQG đúng hạn; NULL = tệp xuất không có cột này — status synced to the national portal on time; NULL when the export lacks the column';
+comment on column fact_dossier.fee_exempt is 'Được miễn phí, lệ phí; NULL = tệp xuất không có cột này — exempt from fees; NULL when the export lacks the column';
+comment on column fact_dossier.data_reused is 'Có thành phần được thay bằng dữ liệu đã có; NULL = tệp xuất không có cột này — some components replaced by data the state holds; NULL when the export lacks the column';
+comment on column fact_dossier.data_fully_replaced is 'Toàn bộ thành phần được thay bằng dữ liệu; NULL = tệp xuất không có cột này — all components replaced by data; NULL when the export lacks the column';
+comment on column fact_dossier.first_due_at is 'Ngày hẹn trả trước khi hẹn lại (NgayHenTraTruoc); NULL = không hẹn lại hoặc tệp không có cột — the due date before a re-appointment';
 comment on column fact_dossier.applicant_key is 'Mã băm HMAC-SHA256 của số giấy tờ (không phải số thật) — keyed hash of the applicant ID number';
 comment on column fact_dossier.period is 'Kỳ của tệp (tháng tiếp nhận, yyyy-MM) — file period';
 comment on column fact_dossier.source_file is 'Tệp nguồn — landing file';
@@ -35,3 +44,5 @@ comment on column fact_dossier.agency_known is 'Mã cơ quan có trong danh sác
 comment on column fact_dossier.procedure_field is 'Lĩnh vực của TTHC (Không xác định nếu ngoài danh mục) — procedure field';
 comment on column fact_dossier.procedure_has_fee is 'TTHC có phí, lệ phí — procedure has a fee';
 comment on column fact_dossier.procedure_has_online_service is 'TTHC có DVCTT — procedure has an online service';
+comment on column fact_dossier.procedure_paper_result is 'TTHC có kết quả bằng văn bản giấy (danh mục); NULL = danh mục không có cột này hoặc TTHC ngoài danh mục — result is a paper document, per the catalogue';
+comment on column fact_dossier.procedure_reuse_allowed is 'TTHC cho phép tái sử dụng dữ liệu (danh mục); NULL = danh mục không có cột này hoặc TTHC ngoài danh mục — the catalogue allows reusing data';

@@ -27,7 +27,7 @@ select
     d.procedure_name,
     d.agency_code,
     d.admin_unit_code,
-    d.level,
+    lv.level,
     d.channel,
     d.submitted_at,
     d.received_at,
@@ -41,6 +41,12 @@ select
     d.e_result,
     d.online_payment,
     d.rating,
+    d.full_online,
+    d.synced_on_time,
+    d.fee_exempt,
+    d.data_reused,
+    d.data_fully_replaced,
+    d.first_due_at,
     d.applicant_key,
     d.period,
     d.source_file,
@@ -62,7 +68,15 @@ select
     a.agency_code is not null as agency_known,
     coalesce(p.field, 'Không xác định') as procedure_field,
     coalesce(p.has_fee, false) as procedure_has_fee,
-    coalesce(p.online_level is not null, false) as procedure_has_online_service
+    coalesce(p.online_level is not null, false) as procedure_has_online_service,
+    d.level as level_vi,
+    u.unit_code_2025,
+    u.unit_2025_mapping,
+    p.paper_result as procedure_paper_result,
+    p.reuse_allowed as procedure_reuse_allowed
 from derived d
 left join dim_procedure p on p.procedure_code = d.procedure_code
 left join dim_agency a on a.agency_code = d.agency_code
+left join dim_level lv on lv.level_vi = d.level
+left join dim_admin_unit u
+    on u.code = d.admin_unit_code and cast(d.received_at as date) between u.valid_from and u.valid_to

@@ -12,6 +12,8 @@ select
     f.field,
     f.agency_code,
     f.admin_unit_code,
+    u.unit_code_2025,
+    u.unit_2025_mapping,
     f.due_at,
     f.handled_at,
     f.status,
@@ -27,6 +29,8 @@ select
     f.exported_at
 from latest f
 left join dim_agency a on a.agency_code = f.agency_code
+left join dim_admin_unit u
+    on u.code = f.admin_unit_code and cast(f.received_at as date) between u.valid_from and u.valid_to
 order by f.received_at, f.feedback_code;
 
 comment on table fact_feedback is 'Phản ánh, kiến nghị (PAKN), mỗi phản ánh một dòng — one row per citizen feedback item';
@@ -35,7 +39,9 @@ comment on column fact_feedback.received_at is 'Ngày tiếp nhận — received
 comment on column fact_feedback.channel is 'Kênh tiếp nhận — channel';
 comment on column fact_feedback.field is 'Lĩnh vực — field';
 comment on column fact_feedback.agency_code is 'Mã cơ quan xử lý — handling agency';
-comment on column fact_feedback.admin_unit_code is 'Mã ĐVHC — unit code';
+comment on column fact_feedback.admin_unit_code is 'Mã ĐVHC (hợp lệ vào ngày tiếp nhận) — unit code, valid on the receipt date';
+comment on column fact_feedback.unit_code_2025 is 'Đơn vị từ 01/7/2025 chứa địa bàn của admin_unit_code (xem unit_2025_mapping) — the unit in force since 2025-07-01 the territory belongs to';
+comment on column fact_feedback.unit_2025_mapping is 'in_force / merged / split (đơn vị chính) / contained (huyện, tỉnh cũ) — how unit_code_2025 was found';
 comment on column fact_feedback.due_at is 'Hạn xử lý — due at';
 comment on column fact_feedback.handled_at is 'Ngày xử lý xong — handled at';
 comment on column fact_feedback.status is 'Trạng thái: Đã xử lý / Đang xử lý / Từ chối — status';

@@ -1,27 +1,39 @@
 create or replace table fact_welfare_activity as
 select
-    org_code,
-    activity_date,
-    year(activity_date) as year,
-    period,
-    district_code,
-    admin_unit as admin_unit_as_typed,
-    support_type,
-    beneficiary_group,
-    quantity,
-    value_vnd,
-    funding_source,
-    source_file,
-    row_number as source_row
-from stg_welfare
-order by activity_date, org_code, source_row;
+    w.org_code,
+    w.activity_date,
+    year(w.activity_date) as year,
+    w.period,
+    w.admin_unit_code,
+    u.level,
+    -- the district of a report before the 2025 reform (or the province, for its own rows)
+    case when w.activity_date < s.reform_date then w.admin_unit_code end as district_code,
+    u.unit_code_2025,
+    u.unit_2025_mapping,
+    w.admin_unit as admin_unit_as_typed,
+    w.support_type,
+    w.beneficiary_group,
+    w.quantity,
+    w.value_vnd,
+    w.funding_source,
+    w.source_file,
+    w.row_number as source_row
+from stg_welfare w
+cross join ref_scope s
+left join dim_admin_unit u
+    on u.code = w.admin_unit_code and w.activity_date between u.valid_from and u.valid_to
+order by w.activity_date, w.org_code, source_row;
 
 comment on table fact_welfare_activity is 'Hoạt động an sinh xã hội của MTTQ và các đoàn thể, mỗi dòng dữ liệu một dòng — one row per welfare data row';
 comment on column fact_welfare_activity.org_code is 'Tổ chức (MTTQ, LDLD, HLHPN, HND, HCCB, DTN; theo tên tệp) — organisation, from the file name';
 comment on column fact_welfare_activity.activity_date is 'Ngày thực hiện — activity date';
 comment on column fact_welfare_activity.year is 'Năm — year';
 comment on column fact_welfare_activity.period is 'Quý của tệp — file quarter';
-comment on column fact_welfare_activity.district_code is 'Mã ĐVHC cấp huyện (60 = cấp tỉnh) đã giải mã từ tên — district code resolved from the typed name';
+comment on column fact_welfare_activity.admin_unit_code is 'Mã ĐVHC giải mã từ tên theo ngày: huyện hoặc tỉnh đến 30/6/2025, xã/phường/đặc khu hoặc tỉnh từ 01/7/2025 — unit resolved from the typed name on the activity date';
+comment on column fact_welfare_activity.level is 'Cấp của đơn vị: province / district / commune — level of the unit';
+comment on column fact_welfare_activity.district_code is 'Mã huyện (hoặc tỉnh) của báo cáo trước 01/7/2025; trống từ khi bỏ cấp huyện — district (or province) code before the 2025 reform';
+comment on column fact_welfare_activity.unit_code_2025 is 'Đơn vị từ 01/7/2025 chứa địa bàn của admin_unit_code (huyện cũ: tỉnh mới) — the unit in force since 2025-07-01 the territory belongs to';
+comment on column fact_welfare_activity.unit_2025_mapping is 'in_force / merged / split (đơn vị chính) / contained (huyện, tỉnh cũ) — how unit_code_2025 was found';
 comment on column fact_welfare_activity.admin_unit_as_typed is 'Đơn vị như người báo cáo ghi — unit as typed';
 comment on column fact_welfare_activity.support_type is 'Hình thức hỗ trợ: Tặng quà, Học bổng, Xây mới nhà, Sửa chữa nhà, Hỗ trợ khác — support type';
 comment on column fact_welfare_activity.beneficiary_group is 'Đối tượng — beneficiary group';

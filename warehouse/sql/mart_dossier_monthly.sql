@@ -15,7 +15,7 @@ with months as (
 received as (
     select
         cast(date_trunc('month', received_at) as date) as month_start,
-        level, agency_code, admin_unit_code, procedure_field,
+        level, agency_code, admin_unit_code, unit_code_2025, procedure_field,
         count(*) as received,
         count(*) filter (channel = 2) as received_online,
         count(*) filter (channel = 1) as received_direct,
@@ -30,7 +30,7 @@ received as (
 finished as (
     select
         cast(date_trunc('month', finished_at) as date) as month_start,
-        level, agency_code, admin_unit_code, procedure_field,
+        level, agency_code, admin_unit_code, unit_code_2025, procedure_field,
         count(*) as finished,
         count(*) filter (timeliness = 'early') as finished_early,
         count(*) filter (timeliness = 'on_time') as finished_on_time,
@@ -46,7 +46,8 @@ finished as (
 ),
 open as (
     select
-        m.month_start, f.level, f.agency_code, f.admin_unit_code, f.procedure_field,
+        m.month_start, f.level, f.agency_code, f.admin_unit_code, f.unit_code_2025,
+        f.procedure_field,
         count(*) as in_progress,
         count(*) filter (m.month_end > f.due_effective_at) as in_progress_overdue
     from fact_dossier f
@@ -58,11 +59,14 @@ open as (
     group by all
 ),
 cells as (
-    select month_start, level, agency_code, admin_unit_code, procedure_field from received
+    select month_start, level, agency_code, admin_unit_code, unit_code_2025, procedure_field
+    from received
     union
-    select month_start, level, agency_code, admin_unit_code, procedure_field from finished
+    select month_start, level, agency_code, admin_unit_code, unit_code_2025, procedure_field
+    from finished
     union
-    select month_start, level, agency_code, admin_unit_code, procedure_field from open
+    select month_start, level, agency_code, admin_unit_code, unit_code_2025, procedure_field
+    from open
 ),
 counts as (
     select
@@ -70,6 +74,7 @@ counts as (
         c.level,
         c.agency_code,
         c.admin_unit_code,
+        c.unit_code_2025,
         c.procedure_field,
         coalesce(r.received, 0) as received,
         coalesce(r.received_online, 0) as received_online,
@@ -89,9 +94,9 @@ counts as (
         coalesce(x.rated_not_satisfied, 0) as rated_not_satisfied,
         x.processing_seconds
     from cells c
-    left join received r using (month_start, level, agency_code, admin_unit_code, procedure_field)
-    left join finished x using (month_start, level, agency_code, admin_unit_code, procedure_field)
-    left join open o using (month_start, level, agency_code, admin_unit_code, procedure_field)
+    left join received r using (month_start, level, agency_code, admin_unit_code, unit_code_2025, procedure_field)
+    left join finished x using (month_start, level, agency_code, admin_unit_code, unit_code_2025, procedure_field)
+    left join open o using (month_start, level, agency_code, admin_unit_code, unit_code_2025, procedure_field)
 ),
 monthly as (
 select
@@ -99,6 +104,7 @@ select
     level,
     agency_code,
     admin_unit_code,
+    unit_code_2025,
     procedure_field,
     received,
     received_online,
@@ -128,18 +134,13 @@ select
         / nullif(finished + in_progress, 0), 0) as satisfaction_766,
     processing_seconds / nullif(finished, 0) / 86400.0 as avg_processing_days
 from counts
-),
-bridged as (
-    select m.*, b.new_code as admin_unit_code_2025
-    from monthly m
-    left join bridge_admin_unit_2025 b on b.old_code = m.admin_unit_code and b.is_primary
 )
-select * from bridged
-order by period, level, agency_code, admin_unit_code, procedure_field;
+select * from monthly
+order by period, level, agency_code, admin_unit_code, unit_code_2025, procedure_field;
 
 comment on table mart_dossier_monthly is 'Chỉ tiêu hồ sơ TTHC theo tháng (INDICATORS §A) — dossier indicators per month × level × agency × unit × procedure field';
 comment on column mart_dossier_monthly.period is 'Tháng (yyyy-MM) — month';
-comment on column mart_dossier_monthly.level is 'Cấp thực hiện (Tỉnh = Trung tâm PVHCC tỉnh) — level';
+comment on column mart_dossier_monthly.level is 'Cấp thực hiện: province (Trung tâm PVHCC tỉnh) / district / commune — level (dim_level)';
 comment on column mart_dossier_monthly.agency_code is 'Mã cơ quan — agency code';
 comment on column mart_dossier_monthly.admin_unit_code is 'Mã ĐVHC — unit code';
 comment on column mart_dossier_monthly.procedure_field is 'Lĩnh vực TTHC — procedure field';
@@ -167,4 +168,4 @@ comment on column mart_dossier_monthly.online_payment_rate is 'Tỷ lệ thanh t
 comment on column mart_dossier_monthly.rated_not_satisfied is 'Hồ sơ kết thúc bị đánh giá Không hài lòng — finished dossiers rated not satisfied';
 comment on column mart_dossier_monthly.satisfaction_766 is 'Mức độ hài lòng (QĐ 766) = 1 − (trễ hạn + quá hạn + không hài lòng) ÷ (kết thúc + đang giải quyết) — satisfaction';
 comment on column mart_dossier_monthly.avg_processing_days is 'Số ngày xử lý bình quân (lịch) của hồ sơ kết thúc — average processing days';
-comment on column mart_dossier_monthly.admin_unit_code_2025 is 'Mã xã mới từ 01/7/2025 (qua bảng chuyển đổi, đơn vị chính) — 2025 commune code through the bridge';
+comment on column mart_dossier_monthly.unit_code_2025 is 'Đơn vị từ 01/7/2025 chứa địa bàn (fact_dossier.unit_code_2025); cộng số đếm theo cột này để đọc theo đơn vị hiện hành — the 2025 unit; sum the counts by it to read the month in today''s units';

@@ -1,12 +1,14 @@
 -- INDICATORS.md §D. Three grains in one table, told apart by `grain`:
--- 'unit' (year, level, unit), 'level' (year, level; unit '*'), 'province' (year; level 'Toàn tỉnh').
+-- 'unit' (year, level, unit), 'level' (year, level; unit '*'), 'province' (year; level 'province',
+-- unit the province in force: the whole territory of today's province).
 create or replace table mart_engagement_yearly as
 with totals as (
     select
         year,
         level,
         admin_unit_code,
-        grouping(level, admin_unit_code) as grouping_id,
+        unit_code_2025,
+        grouping(level, admin_unit_code, unit_code_2025) as grouping_id,
         count(*) filter (event_type = 'Đối thoại' and is_held) as dialogues_held,
         count(*) filter (
             event_type = 'Tiếp công dân định kỳ' and planned and chair_group = 'Bí thư'
@@ -24,26 +26,27 @@ with totals as (
         coalesce(sum(replied_in_time), 0) as replied_in_time,
         sum(replied_in_time) / nullif(sum(opinions_raised), 0) as replied_in_time_share
     from fact_engagement_event
-    group by grouping sets ((year, level, admin_unit_code), (year, level), (year))
+    group by grouping sets ((year, level, admin_unit_code, unit_code_2025), (year, level), (year))
 )
 select
     t.year,
-    case t.grouping_id when 0 then 'unit' when 1 then 'level' else 'province' end as grain,
-    coalesce(t.level, 'Toàn tỉnh') as level,
-    case t.grouping_id when 0 then t.admin_unit_code when 1 then '*' else '60' end
+    case t.grouping_id when 0 then 'unit' when 3 then 'level' else 'province' end as grain,
+    coalesce(t.level, 'province') as level,
+    case t.grouping_id when 0 then t.admin_unit_code when 3 then '*' else s.province_code end
         as admin_unit_code,
-    b.new_code as admin_unit_code_2025,
-    t.* exclude (year, level, admin_unit_code, grouping_id)
+    case t.grouping_id when 0 then t.unit_code_2025 when 3 then '*' else s.province_code end
+        as unit_code_2025,
+    t.* exclude (year, level, admin_unit_code, unit_code_2025, grouping_id)
 from totals t
-left join bridge_admin_unit_2025 b on b.old_code = t.admin_unit_code and b.is_primary
+cross join ref_scope s
 order by t.year, grain desc, level, admin_unit_code;
 
 comment on table mart_engagement_yearly is 'Tiếp công dân, đối thoại theo năm (INDICATORS §D) — engagement per year × level × unit, with level and province roll-ups';
 comment on column mart_engagement_yearly.year is 'Năm — year';
 comment on column mart_engagement_yearly.grain is 'unit (từng đơn vị) / level (cả cấp) / province (toàn tỉnh) — row grain';
-comment on column mart_engagement_yearly.level is 'Cấp, hoặc Toàn tỉnh — level, or Toàn tỉnh for the province roll-up';
-comment on column mart_engagement_yearly.admin_unit_code is 'Mã ĐVHC (* = cả cấp, 60 = toàn tỉnh) — unit code';
-comment on column mart_engagement_yearly.admin_unit_code_2025 is 'Mã xã mới từ 01/7/2025 (qua bảng chuyển đổi, đơn vị chính) — 2025 commune code through the bridge';
+comment on column mart_engagement_yearly.level is 'Cấp: province / district / commune (dim_level); province ở dòng toàn tỉnh — level, province for the province roll-up';
+comment on column mart_engagement_yearly.admin_unit_code is 'Mã ĐVHC (* = cả cấp; mã tỉnh hiện hành ở dòng toàn tỉnh) — unit code (* for a level, the province in force for the roll-up)';
+comment on column mart_engagement_yearly.unit_code_2025 is 'Đơn vị từ 01/7/2025 chứa địa bàn — the unit in force since 2025-07-01 the territory belongs to';
 comment on column mart_engagement_yearly.dialogues_held is 'Số cuộc đối thoại đã thực hiện — dialogues held';
 comment on column mart_engagement_yearly.periodic_receptions_scheduled is 'Số buổi tiếp dân định kỳ của Bí thư theo kế hoạch — periodic receptions by the Party secretary, scheduled';
 comment on column mart_engagement_yearly.periodic_receptions_held is 'Trong đó đã thực hiện — of which held';

@@ -1,5 +1,5 @@
 -- INDICATORS.md §F: the yearly headline figures, one row per (year, indicator_code).
--- Dossier counts follow §A for the calendar year; `_provincial_centre` = level Tỉnh only.
+-- Dossier counts follow §A for the calendar year; `_provincial_centre` = level province only.
 create or replace table mart_province_scorecard as
 with years as (
     select distinct cast(left(period, 4) as bigint) as year from mart_dossier_monthly
@@ -16,7 +16,7 @@ with years as (
     select distinct register_year from fact_mobilization_model
 ),
 scopes(suffix, scope_level, scope_vi) as (
-    values ('', null, ''), ('_provincial_centre', 'Tỉnh', ' (Trung tâm PVHCC tỉnh)')
+    values ('', null, ''), ('_provincial_centre', 'province', ' (Trung tâm PVHCC tỉnh)')
 ),
 dossier_year as (
     -- from the monthly mart (§A counts by receipt and by finishing month): its 12k rows give
@@ -83,6 +83,9 @@ service_index as (
         total, points_assessable, rating
     from mart_service_index_766
     where period_type = 'year' and unit_type in ('province', 'provincial_centre')
+        and profile = (
+            select any_value(profile) from dim_service_index_766_indicator where is_default_profile
+        )
 ),
 indicators as (
     select year, 'dossiers_received' || suffix as indicator_code, received::double as value,

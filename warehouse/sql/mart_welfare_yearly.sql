@@ -2,19 +2,25 @@ create or replace table mart_welfare_yearly as
 select
     year,
     org_code,
+    admin_unit_code,
+    level,
     district_code,
+    unit_code_2025,
     support_type,
     count(*) as activities,
     sum(quantity) as quantity,
     sum(value_vnd) as value_vnd
 from fact_welfare_activity
 group by all
-order by year, org_code, district_code, support_type;
+order by year, org_code, admin_unit_code, support_type;
 
-comment on table mart_welfare_yearly is 'An sinh xã hội theo năm, tổ chức, huyện, hình thức — welfare per year × organisation × district × support type';
+comment on table mart_welfare_yearly is 'An sinh xã hội theo năm, tổ chức, đơn vị (huyện đến 30/6/2025, xã từ 01/7/2025), hình thức — welfare per year × organisation × unit × support type';
 comment on column mart_welfare_yearly.year is 'Năm — year';
 comment on column mart_welfare_yearly.org_code is 'Tổ chức — organisation';
-comment on column mart_welfare_yearly.district_code is 'Mã huyện (60 = cấp tỉnh) — district code';
+comment on column mart_welfare_yearly.admin_unit_code is 'Mã ĐVHC của báo cáo (huyện hoặc tỉnh đến 30/6/2025; xã, phường, đặc khu hoặc tỉnh từ 01/7/2025) — reported unit';
+comment on column mart_welfare_yearly.level is 'Cấp của đơn vị: province / district / commune — level';
+comment on column mart_welfare_yearly.district_code is 'Mã huyện (hoặc tỉnh) trước 01/7/2025; trống sau đó — district before the reform';
+comment on column mart_welfare_yearly.unit_code_2025 is 'Đơn vị từ 01/7/2025 chứa địa bàn (huyện cũ: tỉnh mới) — 2025 unit of the territory';
 comment on column mart_welfare_yearly.support_type is 'Hình thức hỗ trợ — support type';
 comment on column mart_welfare_yearly.activities is 'Số dòng hoạt động — activity rows';
 comment on column mart_welfare_yearly.quantity is 'Số lượng — quantity';

@@ -11,6 +11,8 @@ select
     online_level,
     full_online_eligible,
     has_fee,
+    paper_result,
+    reuse_allowed,
     decision_number,
     decision_date,
     legal_effective_date,
@@ -33,6 +35,8 @@ comment on column procedure_snapshot.time_limit_unit is 'Đơn vị thời hạn
 comment on column procedure_snapshot.online_level is 'Mức độ DVCTT (Toàn trình / Một phần / trống) — online service level';
 comment on column procedure_snapshot.full_online_eligible is 'Đủ điều kiện toàn trình — eligible for a fully online service';
 comment on column procedure_snapshot.has_fee is 'Có phí, lệ phí — has a fee';
+comment on column procedure_snapshot.paper_result is 'Kết quả bằng văn bản giấy; NULL = bản chụp không có cột này — the result is a paper document; NULL when the snapshot lacks the column';
+comment on column procedure_snapshot.reuse_allowed is 'Cho phép tái sử dụng dữ liệu; NULL = bản chụp không có cột này — reusing data the state holds is allowed; NULL when the snapshot lacks the column';
 comment on column procedure_snapshot.decision_number is 'Số quyết định công bố — publication decision number';
 comment on column procedure_snapshot.decision_date is 'Ngày quyết định công bố — publication decision date';
 comment on column procedure_snapshot.legal_effective_date is 'Ngày hiệu lực văn bản QPPL — legal effective date';
