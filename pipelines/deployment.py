@@ -20,6 +20,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+import psutil
 import yaml
 
 from pipelines.postgres import PostgresServer
@@ -190,15 +191,36 @@ class Deployment:
         )
 
     def stop(self) -> None:
+        """SIGTERM to each service's processes, as systemd stops a unit; then whatever they
+        started and left behind (a code server or run worker outside their process group,
+        as the control group would not let it be) is ended by its process id."""
+        spawned: list[psutil.Process] = []  # psutil never signals a reused process id
+        for _, process in self.processes:
+            try:
+                spawned += psutil.Process(process.pid).children(recursive=True)
+            except psutil.NoSuchProcess:
+                pass
         for _, process in reversed(self.processes):
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)  # as systemd stops a unit's processes
+                os.killpg(process.pid, signal.SIGTERM)
         for _, process in self.processes:
             try:
                 process.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=30)
+        survivors = [p for p in spawned if p.is_running()]
+        for survivor in survivors:
+            try:
+                survivor.terminate()
+            except psutil.NoSuchProcess:
+                pass
+        _, alive = psutil.wait_procs(survivors, timeout=20)
+        for survivor in alive:
+            try:
+                survivor.kill()
+            except psutil.NoSuchProcess:
+                pass
 
 
 def wait_for(
