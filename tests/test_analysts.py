@@ -1,6 +1,9 @@
 """What analysts rely on: the example queries, the data dictionary, the Parquet exports."""
 
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -11,6 +14,8 @@ from warehouse.dictionary import markdown, missing_comments
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = sorted((ROOT / "warehouse/queries").glob("*.sql"))
+DOCUMENTED = [ROOT / "README.md", ROOT / "docs/analysts.md"]
+CLI_VERSION = "1.5.6"  # the newest DuckDB 1.x CLI on the package index
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +80,74 @@ def test_parquet_exports_match_the_published_tables(demo, published):
     assert sorted(p.stem for p in (exports / "fact_dossier").glob("*.parquet")) == sorted(
         p for (p,) in periods
     )
+
+
+@pytest.fixture(scope="module")
+def duckdb_1x_cli(tmp_path_factory) -> Path:
+    """The DuckDB 1.x CLI from the package index, in a virtualenv of the test's own."""
+    venv = tmp_path_factory.mktemp("duckdb_cli") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    subprocess.run(
+        [str(venv / "bin/python"), "-m", "pip", "install", "--quiet"]
+        + ["--disable-pip-version-check", f"duckdb-cli=={CLI_VERSION}"],
+        check=True,
+        timeout=600,
+    )
+    return venv / "bin" / "duckdb"
+
+
+def _statements(text: str) -> list[str]:
+    """The statements of a SQL text (they end with a semicolon at the end of a line)."""
+    found = []
+    for part in re.split(r";[ \t]*$", text, flags=re.M):
+        code = "\n".join(line for line in part.splitlines() if not line.startswith("--"))
+        if code.strip():
+            found.append(code.strip())
+    return found
+
+
+def _documented_statements() -> list[tuple[str, str]]:
+    found = []
+    for path in DOCUMENTED:
+        blocks = re.findall(r"```sql\n(.*?)```", path.read_text(encoding="utf-8"), re.S)
+        found += [(path.name, s) for block in blocks for s in _statements(block)]
+    found += [(path.name, s) for path in QUERIES for s in _statements(path.read_text())]
+    return found
+
+
+def test_the_documented_queries_are_found():
+    found = _documented_statements()
+    assert len([f for f, _ in found if f == "README.md"]) >= 3
+    assert len([f for f, _ in found if f == "analysts.md"]) >= 10
+    assert len(found) >= 13 + len(QUERIES)
+
+
+def test_the_documented_queries_run_in_the_duckdb_1x_cli(demo, duckdb_1x_cli):
+    """The README's and docs/analysts.md's queries and warehouse/queries/, pasted into
+    `duckdb -readonly data/reporting.duckdb` of the newest DuckDB 1.x, each give rows."""
+    settings, summary = demo
+
+    def cli(sql: str) -> list[dict]:
+        done = subprocess.run(
+            [str(duckdb_1x_cli), "-readonly", "-bail", "-json", "data/reporting.duckdb"],
+            input=sql,
+            cwd=settings.data_dir.parent,  # the documented paths start with data/
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0 and not done.stderr, (sql, done.stderr)
+        return json.loads(done.stdout or "[]")
+
+    assert cli("select version() as v;") == [{"v": f"v{CLI_VERSION}"}]
+    for source, statement in _documented_statements():
+        assert cli(statement + ";"), (source, statement)
+    # the comments and the macros came through
+    (described,) = cli(
+        "select count(*) filter (where comment is not null) as commented, count(*) as columns "
+        "from duckdb_columns() where schema_name = 'main' and not internal;"
+    )
+    assert described["commented"] == described["columns"] > 300
+    assert cli("select admin_unit_on('22918', date '2024-06-01').name as n;") == [
+        {"n": "Phường Hàm Tiến"}
+    ]

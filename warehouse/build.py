@@ -25,11 +25,19 @@ import duckdb
 import polars as pl
 
 from schemas.registry import SOURCES
-from warehouse import calendar, exports, incremental, index_766, reference
+from warehouse import calendar, exports, incremental, index_766, lookups, readers, reference
+from warehouse.check_results import evaluate
 from warehouse.ingest.outcomes import QUARANTINE_SCHEMA
 from warehouse.paths import DataPaths
 
 SQL_DIR = Path(__file__).parent / "sql"
+# Written by the publish, not built as tables: the log of publishes and the checks' results.
+PUBLISH_TABLES = ("publish_log", "check_results")
+
+
+def memory_limit() -> str:
+    """The memory limit of a DuckDB connection of the pipeline (it spills to disk beyond)."""
+    return os.environ.get("DANVAN_DUCKDB_MEMORY", "2GB")
 
 
 def render_sql(name: str, **values: str) -> str:
@@ -60,18 +68,25 @@ REFERENCE_TABLES = {
     "ref_scope": lambda w: reference.scope_frame(),
     "ref_agencies": lambda w: reference.agencies(w.paths.reference("agencies.csv")),
     "ref_calendar": lambda w: calendar.calendar(),
+    "ref_lookups": lambda w: lookups.lookups_frame(),
     "ref_766_indicators": lambda w: index_766.load(w.index_766_config).indicators,
     "ref_766_groups": lambda w: index_766.load(w.index_766_config).groups,
     "ref_766_bands": lambda w: index_766.load(w.index_766_config).bands,
 }
 
 
+# text that names tables without reading them: string literals (the COMMENTs) and comments
+_NOT_CODE = re.compile(r"'(?:[^']|'')*'|--[^\n]*")
+
+
 def sql_reads(sql: str) -> list[str]:
-    """The tables, staging views and reference tables that `sql` names: a table's lineage is
-    read from its SQL, never written down beside it."""
+    """The tables, staging views and reference tables that `sql` names outside its string
+    literals and comments: a table's lineage is read from its SQL, never written down beside
+    it (and a COMMENT may name the tables it joins with)."""
+    code = _NOT_CODE.sub(" ", sql)
     names = [p.stem for p in sorted(SQL_DIR.glob("*.sql")) if not p.stem.endswith("_rows")]
     names += [*STAGING_VIEWS, *REFERENCE_TABLES]
-    return [n for n in names if re.search(rf"\b{n}\b", sql)]
+    return [n for n in names if re.search(rf"\b{n}\b", code)]
 
 
 class Warehouse:
@@ -97,9 +112,14 @@ class Warehouse:
     @contextmanager
     def _open(self, needs: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         # a bounded memory: DuckDB spills the large joins (months × dossiers) to disk instead
+        readers.convert_if_newer(self.paths.build_db, memory_limit(), self.paths.root / "tmp")
         con = duckdb.connect(
             str(self.paths.build_db),
-            config={"memory_limit": os.environ.get("DANVAN_DUCKDB_MEMORY", "2GB")},
+            # a new file in the format DuckDB 1.x reads: the published copy is one too
+            config={
+                "memory_limit": memory_limit(),
+                "storage_compatibility_version": readers.STORAGE_VERSION,
+            },
         )
         try:
             self._register_sources(con, needs)
@@ -149,8 +169,9 @@ class Warehouse:
         return incremental.build(con, table, self.paths, sql, rows, dims, force=self.rebuild)
 
     def publish(self, run_id: str) -> Path:
-        """Record the publish, export every table to Parquet, copy build.duckdb and swap both
-        in atomically — all under the one writer lock, so they come from the same build."""
+        """Record the publish, evaluate every check on the build (check_results), export
+        every table to Parquet, copy build.duckdb and swap both in atomically — all under the
+        one writer lock, so they come from the same build."""
         target = self.paths.reporting_db
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         with self._exclusive():
@@ -159,12 +180,16 @@ class Warehouse:
             folder = None
             try:
                 with self._open(needs="") as con:  # reads published tables only
+                    readers.check_readable(con, self.paths.build_db)
                     con.execute(render_sql("publish_log"))
                     con.execute(
                         "insert into publish_log values (?, ?)",
                         [run_id, dt.datetime.now().replace(microsecond=0)],
                     )
-                    folder = exports.write_version(con, self.paths, run_id)
+                    periods = exports.period_fingerprints(con)
+                    contents = exports.table_fingerprints(periods)
+                    _replace_table(con, "check_results", evaluate(con, self.paths, contents))
+                    folder = exports.write_version(con, self.paths, run_id, periods)
                 shutil.copyfile(self.paths.build_db, temporary)
                 _drop_pipeline_state(temporary)
                 os.chmod(temporary, 0o444)  # analysts read; only the pipeline replaces
@@ -198,6 +223,16 @@ def _drop_pipeline_state(database: Path) -> None:
         con.execute("checkpoint")
     finally:
         con.close()
+
+
+def _replace_table(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    """(Re)create `name` by its SQL file (columns and COMMENTs) and fill it with `frame`."""
+    con.execute(render_sql(name))
+    con.register(f"_{name}_frame", frame)
+    try:
+        con.execute(f"insert into {name} by name select * from _{name}_frame")
+    finally:
+        con.unregister(f"_{name}_frame")
 
 
 AUDIT_SCHEMA = {

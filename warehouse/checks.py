@@ -19,6 +19,29 @@ class TableCheck:
 
 TABLE_CHECKS: tuple[TableCheck, ...] = (
     TableCheck(
+        "dim_admin_unit",
+        "intervals_do_not_overlap",
+        "No two validity intervals of one code share a day, so a join on (code, date) — or "
+        "admin_unit_on(code, date) — gives at most one unit.",
+        """select a.code, a.valid_from, a.valid_to, b.valid_from as other_from,
+            b.valid_to as other_to
+        from dim_admin_unit a join dim_admin_unit b
+            on a.code = b.code and a.rowid < b.rowid
+            and a.valid_from <= b.valid_to and b.valid_from <= a.valid_to""",
+        blocking=True,
+    ),
+    TableCheck(
+        "dim_admin_unit_current",
+        "one_row_per_code",
+        "dim_admin_unit_current holds each unit code once, and some units at all.",
+        """select code, count(*) as rows from dim_admin_unit_current group by 1
+        having count(*) > 1
+        union all
+        select 'no unit in force' as code, 0 as rows
+        where not exists (select 1 from dim_admin_unit_current)""",
+        blocking=True,
+    ),
+    TableCheck(
         "fact_dossier",
         "one_row_per_dossier",
         "fact_dossier holds each dossier code once (checked on the whole table, in DuckDB).",
@@ -109,6 +132,38 @@ TABLE_CHECKS: tuple[TableCheck, ...] = (
             or (points is null) <> (status in ('not_assessable', 'not_scored'))""",
     ),
 )
+
+
+# The files the published rows come from, as load_audit records every one of them (also the
+# periods no run has ingested lately, which the staging checks of a run do not see).
+AUDIT_CHECKS = (
+    TableCheck(
+        "load_audit",
+        "rows_conserved",
+        "For every loaded file, rows read = rows loaded + quarantined + duplicates dropped.",
+        """select source, source_file, rows_read, rows_loaded, rows_quarantined, rows_duplicate
+        from load_audit where status = 'loaded'
+            and rows_read <> rows_loaded + rows_quarantined + rows_duplicate""",
+        blocking=True,
+    ),
+    TableCheck(
+        "load_audit",
+        "totals_reconciled",
+        "Each file's 'Tổng cộng' (totals) row equals the sum of its data rows (the file still "
+        "loads; load_audit.totals_message gives both sums).",
+        "select source, source_file, period from load_audit "
+        "where status = 'loaded' and totals_reconciled = false",
+    ),
+    TableCheck(
+        "load_audit",
+        "no_rejected_file",
+        "No landing file was rejected whole (unreadable, unknown name or type, a required "
+        "column missing); load_audit.message says why one was.",
+        "select source, source_file, period from load_audit where status = 'rejected'",
+    ),
+)
+
+TABLE_CHECKS += AUDIT_CHECKS
 
 
 def checks_for(table: str) -> tuple[TableCheck, ...]:

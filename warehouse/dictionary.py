@@ -1,6 +1,14 @@
-"""The data dictionary, generated from the warehouse's own COMMENTs so it cannot drift."""
+"""The data dictionary, generated so that it cannot drift: tables, columns and macros from the
+warehouse's own COMMENTs, each table's lineage from its SQL (warehouse/tables.py) and the checks
+that guard it from their definitions (warehouse/checks.py, warehouse/expectations.py)."""
 
 import duckdb
+
+from schemas.registry import SOURCES
+from warehouse.build import PUBLISH_TABLES
+from warehouse.checks import checks_for
+from warehouse.expectations import SUITES
+from warehouse.tables import TABLES
 
 SPEC_SECTIONS = {
     "mart_dossier_monthly": "[indicators.md §A](indicators.md#a)",
@@ -12,10 +20,34 @@ SPEC_SECTIONS = {
     "mart_feedback_monthly": "[indicators.md §E](indicators.md#e)",
     "mart_province_scorecard": "[indicators.md §F](indicators.md#f)",
 }
+# what the reference tables of the build are (warehouse/build.py REFERENCE_TABLES)
+REFERENCE_DESCRIPTIONS = {
+    "stg_audit": "the load audit records of every ingest and of the landing inventory",
+    "ref_admin_units": "the GSO units shipped in `warehouse/reference/admin_units_lam_dong.csv`",
+    "ref_admin_unit_changes": "the unit changes shipped in "
+    "`warehouse/reference/admin_unit_changes_lam_dong*.csv`",
+    "ref_levels": "the level labels of the exports and the one level vocabulary "
+    "(`warehouse/reference.py`)",
+    "ref_scope": "the province in scope and the reform date (`warehouse/reference.py`)",
+    "ref_agencies": "`<landing>/reference/agencies.csv`, else the shipped sample list",
+    "ref_calendar": "the working-day calendar (`warehouse/calendar.py`)",
+    "ref_766_indicators": "the 766 weights and thresholds (`warehouse/service_index_766.yaml`)",
+    "ref_766_groups": "the 766 groups and their points (`warehouse/service_index_766.yaml`)",
+    "ref_766_bands": "the 766 rating bands (`warehouse/service_index_766.yaml`)",
+    "ref_lookups": "the codes and labels of the schemas, with English text "
+    "(`warehouse/lookups.py`)",
+}
+_GX_WORDS = {
+    "ExpectColumnValuesToNotBeNull": "not null",
+    "ExpectColumnValuesToBeUnique": "unique",
+    "ExpectCompoundColumnsToBeUnique": "unique together",
+    "ExpectColumnValuesToBeInSet": "in its allowed set",
+    "ExpectColumnValuesToBeBetween": "within bounds",
+}
 
 
 def missing_comments(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Tables and columns of the main schema without a comment."""
+    """Tables, columns and macros of the main schema without a comment."""
     tables = con.sql(
         "select table_name from duckdb_tables() where schema_name = 'main' "
         "and not temporary and (comment is null or comment = '')"
@@ -26,7 +58,64 @@ def missing_comments(con: duckdb.DuckDBPyConnection) -> list[str]:
         "where c.schema_name = 'main' and not t.temporary "
         "and (c.comment is null or c.comment = '')"
     ).fetchall()
-    return [t for (t,) in tables] + [c for (c,) in columns]
+    macros = [name for name, _, _, comment in _macros(con) if not comment]
+    return [t for (t,) in tables] + [c for (c,) in columns] + macros
+
+
+def _macros(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, list[str], str | None]]:
+    return con.sql(
+        "select function_name, function_type, parameters, comment from duckdb_functions() "
+        "where schema_name = 'main' and not internal "
+        "and function_type in ('macro', 'table_macro') order by function_name"
+    ).fetchall()
+
+
+def _read_item(name: str) -> str:
+    """How the dictionary names something a table is built from."""
+    if name.startswith("stg_") and name[4:] in SOURCES:
+        spec = SOURCES[name[4:]]
+        return f"staged rows of `{spec.name}` (landing `{spec.folder}/`)"
+    if name == "stg_quarantine":
+        return "the quarantined rows of every source"
+    if name in REFERENCE_DESCRIPTIONS:
+        return REFERENCE_DESCRIPTIONS[name]
+    return f"[`{name}`](#{name})"
+
+
+def _lineage(name: str) -> list[str]:
+    table = next((t for t in TABLES if t.name == name), None)
+    if table is None:
+        if name in PUBLISH_TABLES:
+            return ["Written by each publish (`warehouse/build.py`), not built from other tables."]
+        return []
+    lines = ["Built from: " + ", ".join(_read_item(r) for r in table.reads) + "."]
+    used_by = [t.name for t in TABLES if name in t.deps]
+    if used_by:
+        lines.append("Used by: " + ", ".join(f"[`{u}`](#{u})" for u in used_by) + ".")
+    return lines
+
+
+def _suite_summary(table: str) -> str:
+    grouped: dict[str, list[str]] = {}
+    bounds = ""
+    for kind, arguments in SUITES[table]:
+        if kind == "ExpectTableRowCountToBeBetween":
+            bounds = f"{arguments['min_value']:,}–{arguments['max_value']:,} rows"
+            continue
+        column = arguments.get("column") or "(" + ", ".join(arguments["column_list"]) + ")"
+        grouped.setdefault(_GX_WORDS.get(kind, kind), []).append(f"`{column}`")
+    parts = [f"{word}: {', '.join(columns)}" for word, columns in grouped.items()]
+    return "; ".join(parts + ([bounds] if bounds else []))
+
+
+def _checks(name: str) -> list[str]:
+    lines = [
+        f"- `{c.name}` ({'blocking' if c.blocking else 'warning'}): {c.description}"
+        for c in checks_for(name)
+    ]
+    if name in SUITES:
+        lines.append(f"- `{name}_gx_suite` (Great Expectations): {_suite_summary(name)}.")
+    return ["Checks (results in `check_results`):", "", *lines] if lines else []
 
 
 def markdown(con: duckdb.DuckDBPyConnection) -> str:
@@ -34,21 +123,35 @@ def markdown(con: duckdb.DuckDBPyConnection) -> str:
         "select table_name, comment from duckdb_tables() where schema_name = 'main' "
         "and not temporary order by table_name"
     ).fetchall()
+    macros = _macros(con)
     lines = [
         "# Từ điển dữ liệu — data dictionary",
         "",
-        "Generated from the `COMMENT`s of the published warehouse by "
-        "`danvan dictionary`; do not edit by hand (a test regenerates it and compares).",
+        "Generated by `danvan dictionary` from the `COMMENT`s of the published warehouse, the "
+        "tables' SQL (what each is built from) and the checks' definitions; do not edit by hand "
+        "(a test regenerates it and compares).",
         "Open the file read-only: `duckdb -readonly data/reporting.duckdb`.",
         "",
         "| table | what it holds |",
         "|---|---|",
         *[f"| [`{name}`](#{name}) | {comment} |" for name, comment in tables],
     ]
+    if macros:
+        lines += ["", "| macro | what it gives |", "|---|---|"]
+        lines += [
+            f"| `{name}({', '.join(parameters)})` | {comment or ''} |"
+            for name, _, parameters, comment in macros
+        ]
     for name, comment in tables:
         lines += ["", f"## {name}", "", comment or ""]
         if name in SPEC_SECTIONS:
             lines += ["", f"Formulas: {SPEC_SECTIONS[name]} (each column says its formula)."]
+        lineage = _lineage(name)
+        if lineage:
+            lines += ["", *lineage]
+        checks = _checks(name)
+        if checks:
+            lines += ["", *checks]
         lines += ["", "| column | type | mô tả — description |", "|---|---|---|"]
         columns = con.sql(
             "select column_name, data_type, comment from duckdb_columns() "

@@ -1,14 +1,15 @@
 """Great Expectations 1.x suites on the published tables, as code.
 
 Each suite checks not-null keys, the uniqueness of the table's grain, value ranges and allowed
-sets, and row-count bounds. `validate_published` runs them on frames read from the published file
-(GX over DuckDB through SQLAlchemy is broken with duckdb 2: pandas frames are the way in) and
-returns one result per table with a result per expectation; `write_report` renders them as a
-self-contained HTML page under the data folder.
+sets, and row-count bounds. `validate_published` runs them on frames read from the build about
+to be published (GX over DuckDB through SQLAlchemy is broken with duckdb 2: pandas frames are the
+way in) and returns one result per table with a result per expectation; `write_report` renders
+them as a self-contained HTML page under the data folder.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html
 import json
@@ -189,6 +190,7 @@ class SuiteResult:
     table: str
     success: bool
     expectations: list[dict]  # type, columns, success, observed, unexpected_count
+    checked_at: str = ""  # ISO local time of the validation
 
     @property
     def failed(self) -> list[dict]:
@@ -225,7 +227,8 @@ def validate_table(table: str, frame) -> SuiteResult:
                 "unexpected_count": details.get("unexpected_count", 0) or 0,
             }
         )
-    return SuiteResult(table, bool(result.success), rows)
+    checked_at = dt.datetime.now().replace(microsecond=0).isoformat()
+    return SuiteResult(table, bool(result.success), rows, checked_at)
 
 
 # what a result on record was computed with: these suites and sampling, this GX
@@ -241,7 +244,7 @@ def validate_published(
     of being validated again: a table whose content (row count and row hashes) and suite are
     those of the recorded result would give that result again. A nightly run over unchanged
     files then neither imports GX (2.5 s) nor validates. `contents`: tables' content already
-    known (exports.published_fingerprints), not hashed again."""
+    known (the export's per-period fingerprints), not hashed again."""
     known = _read_record(record)
     results, reused = [], set()
     for table in tables:

@@ -17,3 +17,4 @@ create or replace macro add_working_days(d, n) as (
         on later.working_day_index = origin.working_day_index + n and later.is_working_day
     where origin.date = cast(d as date)
 );
+comment on macro add_working_days is 'Ngày làm việc thứ n sau ngày d (n ≥ 1) — the n-th working day after date d, for deadlines in working days; e.g. add_working_days(date ''2024-04-26'', 1)';

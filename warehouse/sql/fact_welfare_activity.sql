@@ -14,7 +14,7 @@ select
     w.support_type,
     w.beneficiary_group,
     w.quantity,
-    w.value_vnd,
+    cast(w.value_vnd as decimal(18, 2)) as value_vnd,  -- money: exact, as typed
     w.funding_source,
     w.source_file,
     w.row_number as source_row
@@ -38,7 +38,7 @@ comment on column fact_welfare_activity.admin_unit_as_typed is 'Đơn vị như 
 comment on column fact_welfare_activity.support_type is 'Hình thức hỗ trợ: Tặng quà, Học bổng, Xây mới nhà, Sửa chữa nhà, Hỗ trợ khác — support type';
 comment on column fact_welfare_activity.beneficiary_group is 'Đối tượng — beneficiary group';
 comment on column fact_welfare_activity.quantity is 'Số lượng (suất quà, suất học bổng, căn nhà…) — quantity';
-comment on column fact_welfare_activity.value_vnd is 'Thành tiền (đồng) — value in VND';
+comment on column fact_welfare_activity.value_vnd is 'Thành tiền (đồng, số thập phân chính xác) — value in VND, an exact decimal';
 comment on column fact_welfare_activity.funding_source is 'Nguồn kinh phí — funding source';
 comment on column fact_welfare_activity.source_file is 'Tệp nguồn — landing file';
 comment on column fact_welfare_activity.source_row is 'Số dòng trong tệp — row in the file';
