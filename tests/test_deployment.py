@@ -9,6 +9,7 @@ import time
 import dagster as dg
 import pytest
 
+from assets.definitions import defs
 from pipelines.deployment import (
     DEPLOY,
     INSTALLED,
@@ -23,9 +24,18 @@ from pipelines.deployment import (
 )
 from pipelines.postgres import throwaway_postgres
 from tests.helpers import dossier_in_month, procedure, require_postgres, write_csv
-from warehouse.tables import TABLE_NAMES
 
-POOL_STEPS = {*TABLE_NAMES, "reporting_db"}  # every step in the pool `build_duckdb`
+# every step in the pool `build_duckdb` (each table, the publish)
+GRAPH = defs().resolve_asset_graph()
+POOL_STEPS = {
+    key.to_user_string()
+    for key in GRAPH.get_all_asset_keys()
+    if "build_duckdb" in (GRAPH.get(key).pools or ())
+}
+
+
+def test_the_build_pool_holds_every_table_and_the_publish():
+    assert len(POOL_STEPS) > 20 and "reporting_db" in POOL_STEPS and "fact_dossier" in POOL_STEPS
 
 
 def test_the_deployment_files_agree_with_each_other():
