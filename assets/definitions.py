@@ -12,6 +12,7 @@ from assets.model import TABLE_ASSETS
 from assets.publish import reporting_db, yearly_report
 from assets.quality import published_table_suites
 from assets.resources import DanvanResource
+from assets.retention import prune_nightly, prune_run_history
 from assets.schedules import nightly_refresh, refresh_warehouse
 from assets.sensors import landing_sensor
 from warehouse.settings import DEFAULTS
@@ -36,8 +37,8 @@ def _folder(name: str) -> str | dg.EnvVar:
 def defs() -> dg.Definitions:
     return dg.Definitions(
         assets=dg.with_source_code_references(ALL_ASSETS),
-        jobs=[refresh_warehouse],
-        schedules=[nightly_refresh],
+        jobs=[refresh_warehouse, prune_run_history],
+        schedules=[nightly_refresh, prune_nightly],
         # all on by default: a toggle in the UI (or `dagster sensor stop …`) turns one off
         sensors=[landing_sensor, automation_sensor, alert_sensor],
         # a run's steps in the run's own process, as `danvan run` does: a process per step

@@ -22,6 +22,7 @@ STATUS_LABELS = {
     "Đã trả kết quả": 10,
 }
 FINISHED_STATUSES = (7, 8, 9, 10)
+RESULT_STATUSES = (9, 10)  # finished with a result: their end date is required
 CHANNELS = {"Trực tiếp": 1, "Trực tuyến": 2, "Bưu chính công ích": 3, "BCCI": 3}
 RATINGS = ["Rất hài lòng", "Hài lòng", "Bình thường", "Không hài lòng"]
 
@@ -64,7 +65,15 @@ COLUMNS = (
     ),
     Column("submitted_at", "Ngày nộp", ("NgayNopHoSo",), "datetime"),
     Column("received_at", "Ngày tiếp nhận", ("NgayTiepNhan",), "datetime", required=True),
-    Column("due_at", "Ngày hẹn trả", ("Hạn xử lý", "NgayHenTra"), "datetime", required=True),
+    # a due date without a time is the end of that day (INDICATORS §A)
+    Column(
+        "due_at",
+        "Ngày hẹn trả",
+        ("Hạn xử lý", "NgayHenTra"),
+        "datetime",
+        required=True,
+        date_only_is_end_of_day=True,
+    ),
     Column(
         "finished_at", "Ngày kết thúc xử lý", ("Ngày có kết quả", "NgayKetThucXuLy"), "datetime"
     ),
@@ -111,6 +120,7 @@ COLUMNS = (
         ("NgayHenTraTruoc",),
         "datetime",
         absent_is_unknown=True,
+        date_only_is_end_of_day=True,
     ),
     Column("applicant_name", "Họ tên chủ hồ sơ", ("Họ và tên", "Họ tên", "ChuHoSo"), "pii_drop"),
     Column("applicant_key", "Số giấy tờ", ("Số CCCD", "Số định danh"), "pii_hash"),
@@ -157,10 +167,18 @@ class DossierRow(pa.DataFrameModel):
         return data.lazyframe.select(nullable_ge("returned_at", "finished_at"))
 
     @pa.dataframe_check(
-        error="Ngày kết thúc xử lý (finished_at) is required when Trạng thái (status_code) is 7–10"
+        error="Ngày trả kết quả (returned_at) is before Ngày tiếp nhận (received_at)"
+    )
+    def returned_not_before_received(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(nullable_ge("returned_at", "received_at"))
+
+    # A withdrawn or stopped dossier (7, 8) without an end date is kept: the return time, else
+    # the export's time, stands in for it in fact_dossier (INDICATORS §A).
+    @pa.dataframe_check(
+        error="Ngày kết thúc xử lý (finished_at) is required when Trạng thái (status_code) is 9–10"
     )
     def finished_when_closed(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        closed = pl.col("status_code").is_in(list(FINISHED_STATUSES))
+        closed = pl.col("status_code").is_in(list(RESULT_STATUSES))
         return data.lazyframe.select(~closed | pl.col("finished_at").is_not_null())
 
     class Config:
@@ -179,5 +197,6 @@ SPEC = SourceSpec(
     period_column="received_at",
     unit_checks=(("admin_unit_code", "received_at"),),
     level_checks=(("level", "received_at"),),
+    calendar_columns=("received_at", "due_at", "first_due_at", "finished_at", "returned_at"),
     sheet_names=("ho_so", "hồ sơ", "dossiers"),
 )

@@ -29,12 +29,23 @@ _EXCEL_SERIAL = r"^\d{5}(\.\d+)?$"
 _MIN_YEAR, _MAX_YEAR = 1990, 2100
 
 
-def parse_datetime(raw: pl.Expr) -> pl.Expr:
+_DATE_ONLY_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+END_OF_DAY = dt.timedelta(hours=23, minutes=59, seconds=59)
+
+
+def _at_end_of_day(parsed: pl.Expr, fmt: str, end_of_day: bool) -> pl.Expr:
+    """A date written without a time, as the end of that day (a due date: INDICATORS §A)."""
+    return parsed + END_OF_DAY if end_of_day and fmt in _DATE_ONLY_FORMATS else parsed
+
+
+def parse_datetime(raw: pl.Expr, end_of_day: bool = False) -> pl.Expr:
     """dd/MM/yyyy[ HH:mm[:ss]], yyyy-MM-dd[ HH:mm[:ss[.fff]]] with a space or a T (and an
-    offset, converted to local time), yyyyMMddHHmmss, Excel serials."""
+    offset, converted to local time), yyyyMMddHHmmss, Excel serials. A date without a time is
+    its midnight, or with `end_of_day` 23:59:59 (a written 00:00 stays midnight)."""
     text = raw.str.strip_chars()
     candidates = [
-        text.str.strptime(pl.Datetime("us"), fmt, strict=False) for fmt in _DATETIME_FORMATS
+        _at_end_of_day(text.str.strptime(pl.Datetime("us"), fmt, strict=False), fmt, end_of_day)
+        for fmt in _DATETIME_FORMATS
     ]
     zoned = (
         text.str.strptime(pl.Datetime("us", "UTC"), _ZONED, strict=False)
@@ -48,6 +59,9 @@ def parse_datetime(raw: pl.Expr) -> pl.Expr:
     from_serial = pl.lit(_EXCEL_EPOCH) + pl.duration(
         milliseconds=(serial_days * 86_400_000).round(0).cast(pl.Int64)
     )
+    if end_of_day:  # a whole serial is a date cell
+        whole = text.str.contains(r"^\d{5}$")
+        from_serial = pl.when(whole).then(from_serial + END_OF_DAY).otherwise(from_serial)
     return _plausible(pl.coalesce(*candidates, from_serial))
 
 
@@ -70,8 +84,9 @@ def guess_datetime_format(values: pl.Series) -> str | None:
     return best if scores[best] else None
 
 
-def parse_datetime_as(text: pl.Expr, fmt: str) -> pl.Expr:
-    return _plausible(text.str.strptime(pl.Datetime("us"), fmt, strict=False))
+def parse_datetime_as(text: pl.Expr, fmt: str, end_of_day: bool = False) -> pl.Expr:
+    parsed = text.str.strptime(pl.Datetime("us"), fmt, strict=False)
+    return _plausible(_at_end_of_day(parsed, fmt, end_of_day))
 
 
 def parse_date(raw: pl.Expr) -> pl.Expr:

@@ -91,5 +91,7 @@ SPEC = SourceSpec(
     columns=COLUMNS,
     model=ProcedureRow,
     key=("procedure_code",),
+    calendar_columns=("decision_date", "published_at"),
+    calendar_end_columns=("legal_effective_date",),
     sheet_names=("danh_muc_tthc", "danh mục tthc", "procedures"),
 )

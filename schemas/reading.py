@@ -70,12 +70,24 @@ def read_tables(
     the ingest passes a folder of the data directory; default the system's temporary one)."""
     if path.suffix.lower() == ".xlsx":
         header, cells, first_row, encoding = _read_xlsx(path, spec)
-        yield _to_table(path, spec, header, cells, first_row, encoding)
+        yield _dates_of_date_cells(spec, _to_table(path, spec, header, cells, first_row, encoding))
         return
     for header, cells, first_row, encoding, full in _read_csv(path, spec, chunk_rows, scratch):
         table = _to_table(path, spec, header, cells, first_row, encoding)
         table.more_may_follow = full
         yield table
+
+
+def _dates_of_date_cells(spec: SourceSpec, table: RawTable) -> RawTable:
+    """Excel has no date-only cells: a date typed in a sheet is a date-time at 00:00:00, and the
+    reader does not see the cell's format. Where a date alone has a meaning of its own (a due
+    date is then the end of that day), such a cell is read as the date it was typed as."""
+    columns = [c.name for c in spec.columns if c.date_only_is_end_of_day]
+    if columns:
+        table.frame = table.frame.with_columns(
+            pl.col(c).str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", "${1}") for c in columns
+        )
+    return table
 
 
 # ---------------------------------------------------------------- CSV

@@ -57,6 +57,8 @@ class Column:
     # A file without this column leaves it NULL (unknown) instead of the default: the index
     # of Decision 766 must tell "the export does not say" (not assessable) from "no".
     absent_is_unknown: bool = False
+    # A datetime written as a date alone means the end of that day (a due date), not midnight.
+    date_only_is_end_of_day: bool = False
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -84,7 +86,7 @@ class Column:
         elif self.kind == "date":
             parsed = parsers.parse_date(text)
         elif self.kind == "datetime":
-            parsed = parsers.parse_datetime(text)
+            parsed = parsers.parse_datetime(text, self.date_only_is_end_of_day)
         elif self.kind == "int":
             parsed = parsers.parse_int(text)
         elif self.kind == "number":
@@ -107,7 +109,7 @@ class Column:
             fmt = parsers.guess_datetime_format(sample)
             if fmt is None:
                 return None
-            parsed = parsers.parse_datetime_as(text, fmt)
+            parsed = parsers.parse_datetime_as(text, fmt, self.date_only_is_end_of_day)
             parsed = parsed.dt.date() if self.kind == "date" else parsed
         elif self.kind in ("int", "number"):
             parsed = text.cast(pl.Int64, strict=False)
@@ -165,6 +167,10 @@ class SourceSpec:
     # (level column, date column[, to column]): a level that did not exist on the date (a
     # district after the 2025 reform, a special zone before it) is quarantined
     level_checks: tuple[tuple[str, ...], ...] = ()
+    # dates the working-day calendar must cover (deadlines are counted on it); and dates that
+    # may precede it (a law in force before 2015) but not follow it
+    calendar_columns: tuple[str, ...] = ()
+    calendar_end_columns: tuple[str, ...] = ()
     min_header_matches: int = 3
     sheet_names: tuple[str, ...] = ()
     # extra typed columns from the parsed frame, the ingest context (lookups) and the period

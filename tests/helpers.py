@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from pipelines.bench import run_command
+from pipelines.postgres import INSTALL_HINT, server_binaries
 from schemas.dossiers import SPEC as DOSSIERS
 from schemas.landing import discover
 from schemas.registry import SOURCES
@@ -125,3 +128,12 @@ def staged(data: Path, source: str, period: str) -> pl.DataFrame:
 
 def quarantined(data: Path, source: str, period: str) -> pl.DataFrame:
     return pl.read_parquet(DataPaths(data).quarantine(source, period))
+
+
+def require_postgres() -> None:
+    """Skip where no PostgreSQL server is installed, except in CI (.ci/run installs it and
+    sets DANVAN_REQUIRE_POSTGRES=1, so a missing server fails there instead of hiding)."""
+    if server_binaries() is None:
+        if os.environ.get("DANVAN_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"DANVAN_REQUIRE_POSTGRES=1 but {INSTALL_HINT}")
+        pytest.skip(INSTALL_HINT)

@@ -194,7 +194,16 @@ def test_engagement_province_roll_up(con):
             "where grain = 'level'"
         ).fetchall()
     )
-    assert levels == {"commune": 2, "district": 0}
+    # the province's own secretary held none, but the norm applies to it (Quy định 11-QĐi/TW)
+    assert levels == {"commune": 2, "district": 0, "province": 0}
+    # Q1 2024 in Bình Thuận: province 1 and 10 districts at 1 day a month, 124 communes at 2;
+    # days held: 22915 on 15/01 and 22918 on 18/01 (by the secretary, outside the plan too)
+    assert (row["periodic_reception_days_held"], row["periodic_reception_norm_days"]) == (
+        2,
+        3 * (1 + 10) + 3 * 124 * 2,
+    )
+    assert row["periodic_reception_norm_units"] == 1 + 10 + 124
+    assert row["periodic_reception_months_short"] == 3 * (1 + 10 + 124)
 
 
 def test_feedback_months(con):

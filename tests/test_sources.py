@@ -1,6 +1,6 @@
 """Engagement, feedback, welfare and model registers (SOURCES.md §3–§6): accepted and
-quarantined rows, district names, totals reconciliation, units valid on the date, and the
-working-day calendar."""
+quarantined rows, district names, totals reconciliation, units valid on the date (the
+working-day calendar: tests/test_calendar.py)."""
 
 import datetime as dt
 
@@ -13,7 +13,6 @@ from schemas.models import SPEC as MODELS
 from schemas.units import name_lookup, resolve_units
 from schemas.welfare import SPEC as WELFARE
 from tests.helpers import ingest, quarantined, staged, write_csv
-from warehouse.calendar import add_working_days, calendar
 from warehouse.reference import admin_units
 
 
@@ -356,35 +355,3 @@ def test_units_valid_on_the_event_date(tmp_path, code, date, valid):
     assert (held.height == 0) is valid, held["reason"].to_list()
     if not valid:
         assert f"unit '{code}' is not in force on" in held["reason"][0]
-
-
-@pytest.mark.parametrize(
-    "start, days, expected",
-    [
-        # Tết Giáp Thìn 2024: off Thursday 8 to Wednesday 14 February
-        (dt.date(2024, 2, 7), 1, dt.date(2024, 2, 15)),
-        (dt.date(2024, 2, 5), 10, dt.date(2024, 2, 26)),
-        (dt.date(2024, 2, 1), 15, dt.date(2024, 2, 29)),
-        # Tết Ất Tỵ 2025: off Monday 27 January to Saturday 1 February
-        (dt.date(2025, 1, 24), 1, dt.date(2025, 2, 3)),
-        (dt.date(2025, 1, 20), 10, dt.date(2025, 2, 10)),
-        (dt.date(2025, 1, 15), 15, dt.date(2025, 2, 12)),
-        # 30/4–1/5/2024 with the working Saturday 4 May
-        (dt.date(2024, 4, 26), 1, dt.date(2024, 5, 2)),
-        (dt.date(2024, 5, 3), 1, dt.date(2024, 5, 4)),
-        # swaps the library names ("substituted from …"): Saturdays 26/4/2025 and 22/8/2026 worked
-        (dt.date(2025, 4, 25), 1, dt.date(2025, 4, 26)),
-        (dt.date(2026, 8, 21), 1, dt.date(2026, 8, 22)),
-    ],
-)
-def test_working_day_deadlines_around_tet(start, days, expected):
-    assert add_working_days(calendar(), start, days) == expected
-
-
-def test_the_override_file_corrects_the_library(tmp_path, monkeypatch):
-    from warehouse import calendar as module
-
-    overrides = tmp_path / "overrides.csv"
-    overrides.write_text("date,is_working_day,note\n2024-03-08,false,a local day off\n")
-    monkeypatch.setattr(module, "OVERRIDES_CSV", overrides)
-    assert add_working_days(module.calendar(), dt.date(2024, 3, 7), 1) == dt.date(2024, 3, 11)

@@ -80,6 +80,8 @@ SUITES: dict[str, list] = {
         *_share("status_code", low=1, high=10),
         *_in("timeliness", ["early", "on_time", "late", "in_progress", "overdue"]),
         *_share("processing_days", low=0, high=3650),
+        *_share("processing_working_days", low=0, high=2600),
+        *_in("finished_at_stand_in", ["returned_at", "exported_at"]),
     ],
     "mart_dossier_monthly": [
         *_rows(),

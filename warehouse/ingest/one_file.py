@@ -23,6 +23,7 @@ from schemas.text import clean_text_frame
 from warehouse.ingest.context import IngestContext
 from warehouse.ingest.outcomes import QUARANTINE_SCHEMA, FileOutcome
 from warehouse.ingest.rules import (
+    calendar_failures,
     column_sums,
     future_failures,
     key_conflicts,
@@ -127,6 +128,7 @@ class _FileIngest:
                 schema,
                 period_failures(spec, typed, delivery.period),
                 future_failures(spec, typed, delivery.exported_at),
+                calendar_failures(spec, typed),
                 unit_failures(spec, typed, context.units),
                 level_failures(spec, typed),
             ]

@@ -14,6 +14,7 @@ from schemas.common import ONLY_BEFORE_REFORM, ONLY_FROM_REFORM, REFORM_DATE
 from schemas.reading import ROW
 from schemas.spec import SourceSpec, period_bounds
 from schemas.text import clean_text_expr
+from warehouse.calendar import FIRST_DAY, LAST_DAY
 
 FAILURES = {"row": pl.Int64, "column": pl.String, "reason": pl.String}
 
@@ -198,6 +199,31 @@ def future_failures(
             pl.lit(exported_at.date().isoformat()),
         ).alias("reason"),
     )
+
+
+def calendar_failures(spec: SourceSpec, typed: pl.DataFrame) -> pl.DataFrame:
+    """Dates the working-day calendar does not cover: a deadline could not be counted on them
+    (warehouse/calendar.py), so the row is held with the reason, never counted as late."""
+    bounds = [(c, FIRST_DAY) for c in spec.calendar_columns]
+    bounds += [(c, None) for c in spec.calendar_end_columns]
+    parts = []
+    for column, first in bounds:
+        value = pl.col(column).cast(pl.Date)
+        outside = value > LAST_DAY if first is None else ~value.is_between(first, LAST_DAY)
+        parts.append(
+            typed.filter(outside).select(
+                pl.col(ROW).alias("row"),
+                pl.lit(column).alias("column"),
+                pl.format(
+                    "{}: {} is outside the working-day calendar ({} – {})",
+                    pl.lit(spec.label(column)),
+                    value.cast(pl.String),
+                    pl.lit("…" if first is None else first.isoformat()),
+                    pl.lit(LAST_DAY.isoformat()),
+                ).alias("reason"),
+            )
+        )
+    return pl.concat(parts) if parts else pl.DataFrame(schema=FAILURES)
 
 
 def _span(columns: tuple[str, ...]) -> tuple[pl.Expr, pl.Expr]:

@@ -39,7 +39,8 @@ finished as (
         count(*) filter (status_code in (9, 10) and e_result) as e_results,
         count(*) filter (rating = 'Không hài lòng') as rated_not_satisfied,
         -- whole seconds add up exactly, whatever the row order: the same data, the same average
-        sum(date_diff('second', received_at, finished_at)) as processing_seconds
+        sum(date_diff('second', received_at, finished_at)) as processing_seconds,
+        sum(processing_working_days) as processing_working_days
     from fact_dossier
     where is_finished
     group by all
@@ -49,7 +50,11 @@ open as (
         m.month_start, f.level, f.agency_code, f.admin_unit_code, f.unit_code_2025,
         f.procedure_field,
         count(*) as in_progress,
-        count(*) filter (m.month_end > f.due_effective_at) as in_progress_overdue
+        -- a dossier waiting for the applicant's supplement (status 5 at its export) is paused,
+        -- not overdue (INDICATORS §A)
+        count(*) filter (m.month_end > f.due_effective_at and not f.is_paused)
+            as in_progress_overdue,
+        count(*) filter (f.is_paused) as in_progress_paused
     from fact_dossier f
     join months m
         on f.received_at < m.month_end
@@ -92,7 +97,9 @@ counts as (
         coalesce(r.received_with_fee, 0) as received_with_fee,
         coalesce(r.paid_online, 0) as paid_online,
         coalesce(x.rated_not_satisfied, 0) as rated_not_satisfied,
-        x.processing_seconds
+        x.processing_seconds,
+        coalesce(o.in_progress_paused, 0) as in_progress_paused,
+        x.processing_working_days
     from cells c
     left join received r using (month_start, level, agency_code, admin_unit_code, unit_code_2025, procedure_field)
     left join finished x using (month_start, level, agency_code, admin_unit_code, unit_code_2025, procedure_field)
@@ -132,7 +139,9 @@ select
     -- a late dossier may also be rated badly: never below 0
     greatest(1 - (finished_late + in_progress_overdue + rated_not_satisfied)
         / nullif(finished + in_progress, 0), 0) as satisfaction_766,
-    processing_seconds / nullif(finished, 0) / 86400.0 as avg_processing_days
+    processing_seconds / nullif(finished, 0) / 86400.0 as avg_processing_days,
+    in_progress_paused,
+    processing_working_days / nullif(finished, 0) as avg_processing_working_days
 from counts
 )
 select * from monthly
@@ -155,7 +164,7 @@ comment on column mart_dossier_monthly.finished_on_time is 'Kết thúc đúng h
 comment on column mart_dossier_monthly.finished_late is 'Kết thúc trễ hạn (hoặc bổ sung quá 1 lần) — finished late';
 comment on column mart_dossier_monthly.on_time_rate is 'Tỷ lệ đúng hạn = (trước hạn + đúng hạn) ÷ kết thúc — on-time rate (press-release rate)';
 comment on column mart_dossier_monthly.in_progress is 'Đang giải quyết cuối tháng — in progress at month end';
-comment on column mart_dossier_monthly.in_progress_overdue is 'Đang giải quyết đã quá hạn cuối tháng — in progress and overdue at month end';
+comment on column mart_dossier_monthly.in_progress_overdue is 'Đang giải quyết đã quá hạn cuối tháng (trừ hồ sơ đang chờ bổ sung) — in progress and overdue at month end, paused dossiers excepted';
 comment on column mart_dossier_monthly.rate_766_progress is 'Tiến độ (QĐ 766) = (kết thúc đúng hạn + đang giải quyết trong hạn) ÷ (kết thúc + đang giải quyết) — progress rate';
 comment on column mart_dossier_monthly.received_digitized is 'Hồ sơ tiếp nhận có thành phần số hóa — received with digitised inputs';
 comment on column mart_dossier_monthly.input_digitization_rate is 'Tỷ lệ số hóa hồ sơ = số hóa ÷ tiếp nhận — input digitisation rate';
@@ -167,5 +176,7 @@ comment on column mart_dossier_monthly.paid_online is 'Trong đó thanh toán tr
 comment on column mart_dossier_monthly.online_payment_rate is 'Tỷ lệ thanh toán trực tuyến — online payment rate';
 comment on column mart_dossier_monthly.rated_not_satisfied is 'Hồ sơ kết thúc bị đánh giá Không hài lòng — finished dossiers rated not satisfied';
 comment on column mart_dossier_monthly.satisfaction_766 is 'Mức độ hài lòng (QĐ 766) = 1 − (trễ hạn + quá hạn + không hài lòng) ÷ (kết thúc + đang giải quyết) — satisfaction';
-comment on column mart_dossier_monthly.avg_processing_days is 'Số ngày xử lý bình quân (lịch) của hồ sơ kết thúc — average processing days';
+comment on column mart_dossier_monthly.avg_processing_days is 'Số ngày xử lý bình quân (ngày lịch, kể cả chờ bổ sung) của hồ sơ kết thúc — average processing time, calendar days';
+comment on column mart_dossier_monthly.in_progress_paused is 'Đang giải quyết cuối tháng mà đang chờ công dân bổ sung (trạng thái 5 khi xuất): tạm dừng, không tính quá hạn — in progress at month end and paused for the applicant''s supplement';
+comment on column mart_dossier_monthly.avg_processing_working_days is 'Số ngày làm việc xử lý bình quân của hồ sơ kết thúc, không tính thời gian chờ bổ sung (đơn vị của thời hạn giải quyết) — average processing time in working days, supplement wait excluded';
 comment on column mart_dossier_monthly.unit_code_2025 is 'Đơn vị từ 01/7/2025 chứa địa bàn (fact_dossier.unit_code_2025); cộng số đếm theo cột này để đọc theo đơn vị hiện hành — the 2025 unit; sum the counts by it to read the month in today''s units';

@@ -10,10 +10,23 @@ used_online as (
     where is_received and channel = 2
 ),
 active_procedures as (
+    -- the ingest holds dates outside the working-day calendar (2015–2035) in quarantine; one
+    -- that still missed it stops the build instead of counting as late
     select
         s.*,
-        wd.date as publish_deadline,
-        cl.working_day_index - cd.working_day_index as decision_lead_working_days,
+        coalesce(wd.date, error(
+            'mart_procedure_publication: ' || s.source_file || ': no 5th working day after the '
+            || 'decision of ' || cast(s.decision_date as varchar) || ' in the working-day calendar'
+        )) as publish_deadline,
+        case
+            when s.legal_effective_date is null then null
+            -- in force before the calendar starts: the decision (inside it) came after
+            when s.legal_effective_date < (select min(date) from dim_calendar) then -1
+            else coalesce(cl.working_day_index - cd.working_day_index, error(
+                'mart_procedure_publication: ' || s.source_file || ': the legal effective date '
+                || cast(s.legal_effective_date as varchar) || ' is outside the working-day calendar'
+            ))
+        end as decision_lead_working_days,
         s.online_level is not null as has_online,
         u.procedure_code is not null as used_in_year
     from procedure_snapshot s

@@ -49,7 +49,8 @@ publication as (
     join mart_procedure_publication m using (snapshot_date)
 ),
 engagement as (
-    select year, dialogues_held, periodic_receptions_held, periodic_receptions_scheduled
+    select year, dialogues_held, periodic_receptions_held, periodic_receptions_scheduled,
+        periodic_reception_days_held, periodic_reception_norm_days
     from mart_engagement_yearly
     where grain = 'province'
 ),
@@ -142,6 +143,14 @@ indicators as (
         periodic_receptions_held / nullif(periodic_receptions_scheduled, 0),
         periodic_receptions_held, periodic_receptions_scheduled, 'tỷ lệ',
         'Tỷ lệ tiếp dân định kỳ đã thực hiện', 'Share of scheduled periodic receptions held'
+    from engagement
+    union all
+    -- Quy định 11-QĐi/TW: every unit's norm, also of units that held none (docs/calendar.md)
+    select year, 'periodic_reception_norm_share',
+        periodic_reception_days_held / nullif(periodic_reception_norm_days, 0),
+        periodic_reception_days_held, periodic_reception_norm_days, 'tỷ lệ',
+        'Số ngày Bí thư cấp ủy tiếp dân định kỳ ÷ số ngày theo định mức QĐ 11-QĐi/TW',
+        'Days of periodic receptions by Party secretaries ÷ days the norm of Regulation 11 requires'
     from engagement
     union all
     select year, 'gifts_given', gifts, null, null, 'suất', 'Số suất quà tặng', 'Gifts given'
