@@ -11,7 +11,6 @@ import dagster as dg
 
 from schemas.spec import SourceSpec, period_bounds
 
-
 # the national roll-up (assets/national.py) is partitioned by calendar month × province
 MONTHLY = dg.MonthlyPartitionsDefinition(start_date="2021-01", fmt="%Y-%m", end_offset=1)
 
