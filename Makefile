@@ -15,8 +15,13 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
+# the project's one Dagster instance: what `make demo` (and `danvan run`) did shows in `make ui`
+INSTANCE_HOME ?= $(CURDIR)/.dagster
+INSTANCE := DAGSTER_HOME=$(INSTANCE_HOME)
+UI_PORT ?= 3000
+
 demo: install
-	GX_ANALYTICS_ENABLED=false $(BIN)/danvan demo
+	GX_ANALYTICS_ENABLED=false $(INSTANCE) $(BIN)/danvan demo
 
 lint: install
 	$(BIN)/ruff check .
@@ -38,9 +43,13 @@ bench: install
 	$(BIN)/danvan bench --rows $${ROWS:-10000000} --repeat $${REPEAT:-1} \
 		$${ONE_FILE:+--one-file $$ONE_FILE} --out data/bench
 
+# the webserver and the daemon (sensors, schedule, automation, alerts); Ctrl-C stops them cleanly
+# (exec: make's own child is `danvan ui`, so a SIGTERM make passes on reaches it, not a shell)
 ui: install
-	mkdir -p .dagster && cp dagster.yaml .dagster/dagster.yaml
-	DANVAN_DEMO=$${DANVAN_DEMO:-1} DAGSTER_HOME=$(CURDIR)/.dagster $(BIN)/dagster dev -w workspace.yaml
+	exec env GX_ANALYTICS_ENABLED=false DANVAN_DEMO="$${DANVAN_DEMO:-1}" $(INSTANCE) \
+		$(BIN)/danvan ui --port $(UI_PORT)
 
+# removes the data and the instance's history (runs, events), keeps its shipped dagster.yaml
 clean:
-	rm -rf data .dagster .pytest_cache .ruff_cache
+	rm -rf data .pytest_cache .ruff_cache
+	find .dagster -mindepth 1 -maxdepth 1 ! -name dagster.yaml -exec rm -rf {} +

@@ -4,6 +4,8 @@ import os
 
 import dagster as dg
 
+from assets.alerts import alert_sensor
+from assets.automation import automation_sensor
 from assets.ingest import STAGING_ASSETS
 from assets.landing import landing_inventory
 from assets.model import TABLE_ASSETS
@@ -37,7 +39,8 @@ def defs() -> dg.Definitions:
         assets=dg.with_source_code_references(ALL_ASSETS),
         jobs=[refresh_warehouse, prune_run_history],
         schedules=[nightly_refresh, prune_nightly],
-        sensors=[landing_sensor],
+        # all on by default: a toggle in the UI (or `dagster sensor stop …`) turns one off
+        sensors=[landing_sensor, automation_sensor, alert_sensor],
         # a run's steps in the run's own process, as `danvan run` does: a process per step
         # would start Python and load these definitions again for each step, and the steps
         # that write build.duckdb run one at a time anyway (pool `build_duckdb`)

@@ -1,91 +1,48 @@
-"""One partitioned staging asset per source, built from its SourceSpec (one generic path)."""
+"""One partitioned staging asset per source, built from its SourceSpec (one generic path): each
+period's rows are ingested, materialised with its own numbers, then judged by the source's
+checks (assets/staging_checks.py), one result per period."""
 
+import json
+import os
 import time
+from contextlib import contextmanager
+from pathlib import Path
 
 import dagster as dg
 import polars as pl
 
 from assets.metadata import column_schema, preview
 from assets.names import OWNERS, staging_key
+from assets.partition_checks import check_outputs, evaluations
 from assets.partitions import partitions_for
 from assets.progress import report
 from assets.resources import DanvanResource
+from assets.staging_checks import REASON_COLUMNS, Thresholds, check_specs, judge, reasons
+from assets.staging_checks import check_names as check_names
 from schemas.registry import SOURCES
 from schemas.spec import SourceSpec
 from warehouse.ingest import (
+    FileOutcome,
     IngestContext,
     PartitionOutcome,
     check_ingest_settings,
     ingest_periods,
 )
+from warehouse.paths import DataPaths
+from warehouse.redelivery import compare
 from warehouse.settings import MissingKeyError, pii_key
 
 
-def check_names(source: str) -> dict[str, str]:
-    return {
-        rule: f"{staging_key(source)}_{rule}"
-        for rule in ("readable", "conservation", "quarantine_rate", "totals_reconciled")
-    }
-
-
-def _check_specs(spec: SourceSpec, key: str) -> list[dg.AssetCheckSpec]:
-    names = check_names(spec.name)
-    checks = [
-        dg.AssetCheckSpec(
-            names["readable"],
-            asset=key,
-            blocking=True,
-            description="Every delivery can be read and has the required columns.",
-        ),
-        dg.AssetCheckSpec(
-            names["conservation"],
-            asset=key,
-            blocking=True,
-            description="Rows read = rows loaded + quarantined + duplicates, per file.",
-        ),
-        dg.AssetCheckSpec(
-            names["quarantine_rate"],
-            asset=key,
-            description="Share of rows quarantined per file stays under the threshold.",
-        ),
-    ]
-    if spec.totals_columns:
-        checks.append(
-            dg.AssetCheckSpec(
-                names["totals_reconciled"],
-                asset=key,
-                description="Each file's 'Tổng cộng' row equals the sum of its data rows.",
-            )
-        )
-    return checks
-
-
-def _files_table(files: list) -> dg.MarkdownMetadataValue:
-    lines = [
-        "| file | status | read | loaded | quarantined | duplicates | message |",
-        "|---" * 7 + "|",
-    ]
-    for f in files:
-        lines.append(
-            f"| {f.source_file} | {f.status} | {f.rows_read} | {f.rows_loaded} | "
-            f"{f.rows_quarantined} | {f.rows_duplicate} | {f.message.replace('|', '/')} |"
-        )
-    return dg.MetadataValue.md("\n".join(lines))
-
-
-def _conservation(resource: DanvanResource, spec: SourceSpec, outcome: PartitionOutcome):
+def _conservation(paths: DataPaths, spec: SourceSpec, outcome: PartitionOutcome) -> list[str]:
     """Re-count what was written: staged + quarantined rows per file against rows read."""
     # the one column it needs, not whole staging files
-    staged = pl.read_parquet(
-        resource.paths.staging(spec.name, outcome.period), columns=["source_file"]
-    )
-    quarantined = pl.read_parquet(
-        resource.paths.quarantine(spec.name, outcome.period), columns=["source_file"]
-    )
-    counts = {
-        name: frame.group_by("source_file").len().rows_by_key("source_file", unique=True)
-        for name, frame in (("loaded", staged), ("quarantined", quarantined))
-    }
+    counts = {}
+    for name, path in (
+        ("loaded", paths.staging(spec.name, outcome.period)),
+        ("quarantined", paths.quarantine(spec.name, outcome.period)),
+    ):
+        frame = pl.read_parquet(path, columns=["source_file"])
+        counts[name] = frame.group_by("source_file").len().rows_by_key("source_file", unique=True)
     broken = []
     for f in outcome.files:
         if f.status != "loaded":
@@ -100,132 +57,196 @@ def _conservation(resource: DanvanResource, spec: SourceSpec, outcome: Partition
     return broken
 
 
-def _check_results(spec, danvan, outcomes, files, rejected, broken):
-    names = check_names(spec.name)
-    yield dg.AssetCheckResult(
-        check_name=names["readable"],
-        passed=not rejected,
-        severity=dg.AssetCheckSeverity.ERROR,
-        metadata={
-            "rejected_files": dg.MetadataValue.json(
-                [{"file": f.source_file, "reason": f.message} for f in rejected]
-            ),
-        },
+def _as_staged(paths: DataPaths, spec: SourceSpec, period: str) -> PartitionOutcome | None:
+    """A period of a range run that was not read (no files in the landing folder now): its
+    outcome as last staged, so its checks judge the rows it holds; None if never staged."""
+    audit = paths.audit(spec.name, period)
+    if not (audit.exists() and paths.staging(spec.name, period).exists()):
+        return None
+    files = [FileOutcome(**r) for r in json.loads(audit.read_text(encoding="utf-8"))]
+    loaded = [f for f in files if f.status == "loaded"]
+    return PartitionOutcome(
+        source=spec.name,
+        period=period,
+        files=files,
+        rows_loaded=sum(f.rows_loaded for f in loaded),
+        rows_quarantined=sum(f.rows_quarantined for f in loaded),
+        quarantine_sample=[],
+        reused=True,
     )
-    yield dg.AssetCheckResult(
-        check_name=names["conservation"],
-        passed=not broken,
-        severity=dg.AssetCheckSeverity.ERROR,
-        metadata={"violations": dg.MetadataValue.json(broken), "files": _files_table(files)},
-    )
-    rates = {
-        f.source_file: round(f.rows_quarantined / f.rows_read, 4)
+
+
+@contextmanager
+def _staged_before(paths: DataPaths, spec: SourceSpec, periods: list[str]):
+    """The staged file of each period as it is before this ingest replaces it: the file held
+    open (the ingest swaps a new file in by rename; the old content stays readable through the
+    descriptor) and read by its /proc path. Opening it leaves its times alone (a link would
+    change its ctime, and the build would take the period as changed)."""
+    held: dict[str, int] = {}
+    try:
+        for period in periods:
+            current = paths.staging(spec.name, period)
+            if current.exists() and Path("/proc/self/fd").is_dir():
+                held[period] = os.open(current, os.O_RDONLY)
+        yield {period: Path(f"/proc/self/fd/{fd}") for period, fd in held.items()}
+    finally:
+        for fd in held.values():
+            os.close(fd)
+
+
+def _files_table(files: list[FileOutcome]) -> dg.TableMetadataValue:
+    columns = [
+        ("file", "string"),
+        ("status", "string"),
+        ("read", "int"),
+        ("loaded", "int"),
+        ("quarantined", "int"),
+        ("duplicates", "int"),
+        ("message", "string"),
+    ]
+    records = [
+        {
+            "file": f.source_file,
+            "status": f.status,
+            "read": f.rows_read,
+            "loaded": f.rows_loaded,
+            "quarantined": f.rows_quarantined,
+            "duplicates": f.rows_duplicate,
+            "message": f.message,
+        }
         for f in files
-        if f.status == "loaded" and f.rows_read
-    }
-    yield dg.AssetCheckResult(
-        check_name=names["quarantine_rate"],
-        passed=max(rates.values(), default=0.0) <= danvan.quarantine_warn_rate,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={
-            "rate_by_file": dg.MetadataValue.json(rates),
-            "threshold": danvan.quarantine_warn_rate,
-            "sample_reasons": dg.MetadataValue.json(
-                [reason for o in outcomes for reason in o.quarantine_sample][:10]
-            ),
-        },
+    ]
+    return dg.MetadataValue.table(
+        records=[dg.TableRecord(r) for r in records],
+        schema=dg.TableSchema(columns=[dg.TableColumn(n, t) for n, t in columns]),
     )
-    if spec.totals_columns:
-        mismatched = [f for f in files if f.totals_reconciled is False]
-        yield dg.AssetCheckResult(
-            check_name=names["totals_reconciled"],
-            passed=not mismatched,
-            severity=dg.AssetCheckSeverity.WARN,
-            metadata={
-                "mismatches": dg.MetadataValue.json(
-                    {f.source_file: f.totals_message for f in mismatched}
-                ),
-                "files_checked": sum(f.totals_reconciled is not None for f in files),
-            },
-        )
+
+
+def _period_metadata(paths, spec, outcome: PartitionOutcome | None, read_now: bool) -> dict:
+    if outcome is None:
+        return {"ingest": "no files in the landing folder and nothing staged for this period"}
+    loaded = [f for f in outcome.files if f.status == "loaded"]
+    rows_read = sum(f.rows_read for f in loaded)
+    staging_file = paths.staging(spec.name, outcome.period)
+    # the preview shows 5 rows: only those are read (a month of dossiers is 700k)
+    staged = pl.scan_parquet(staging_file).head(5).collect()
+    if not read_now:
+        how = "no files in the landing folder now: the rows staged earlier stand"
+    elif outcome.reused:
+        how = "files unchanged since the last ingest: its rows stand"
+    else:
+        how = "read now"
+    return {
+        "ingest": how,
+        "dagster/row_count": outcome.rows_loaded,
+        "rows_read": rows_read,
+        "rows_loaded": outcome.rows_loaded,
+        "rows_quarantined": outcome.rows_quarantined,
+        "rows_duplicate": sum(f.rows_duplicate for f in loaded),
+        "quarantine_rate": round(outcome.rows_quarantined / rows_read, 6) if rows_read else 0.0,
+        "files_rejected": len(outcome.rejected),
+        "files": _files_table(outcome.files),
+        "quarantine_reasons": dg.MetadataValue.table(
+            records=[dg.TableRecord(r) for r in reasons(paths, spec, outcome.period).to_dicts()],
+            schema=dg.TableSchema(columns=[dg.TableColumn(n, t) for n, t in REASON_COLUMNS]),
+        ),
+        "preview": preview(staged),
+    }
+
+
+def _ingest(context, danvan: DanvanResource, spec: SourceSpec):
+    """Ingest the run's periods: their outcomes, and for each period staged before and read
+    again, what the new delivery changed in its rows."""
+    deliveries, _ = danvan.discover()
+    present = {d.period for d in deliveries if d.source == spec.name}
+    try:
+        ingest_key = pii_key()
+        check_ingest_settings()
+    except (MissingKeyError, ValueError) as error:
+        raise dg.Failure(description=str(error)) from None
+    ingest_context = IngestContext.standard(ingest_key, danvan.landing)
+    paths, keys = danvan.paths, context.partition_keys
+    # a range run leaves periods without files as they are
+    periods = [p for p in keys if len(keys) == 1 or p in present]
+    outcomes: dict[str, PartitionOutcome] = {}
+    differences = {}
+    started = time.perf_counter()
+    with _staged_before(paths, spec, periods) as before:
+        for outcome in ingest_periods(
+            spec,
+            periods,
+            deliveries,
+            ingest_context,
+            paths,
+            progress=lambda message: report(context, message),
+        ):
+            period = outcome.period
+            outcomes[period] = outcome
+            if period in before and not outcome.reused:
+                after = paths.staging(spec.name, period)
+                differences[period] = compare(before[period], after, spec)
+            how = "unchanged, " if outcome.reused else ""
+            rejected = f", {len(outcome.rejected)} rejected" if outcome.rejected else ""
+            report(
+                context,
+                f"{spec.name} {period}: {how}{outcome.rows_loaded:,} rows staged, "
+                f"{outcome.rows_quarantined:,} quarantined from {len(outcome.files)} "
+                f"file(s){rejected} ({time.perf_counter() - started:.1f} s)",
+            )
+            started = time.perf_counter()
+    return outcomes, differences
+
+
+def _verdicts(context, danvan: DanvanResource, spec: SourceSpec, judged: dict, differences):
+    """(period, check name, verdict) of every check on every period that holds rows."""
+    limits = Thresholds(
+        danvan.quarantine_warn_rate, danvan.quarantine_fail_rate, danvan.redelivery_warn_rate
+    )
+    names = check_names(spec.name)
+    for period, outcome in judged.items():
+        if outcome is None:
+            continue  # nothing staged, nothing to judge: its checks show as skipped
+        broken = _conservation(danvan.paths, spec, outcome)
+        for verdict in judge(spec, outcome, broken, differences.get(period), danvan.paths, limits):
+            if not verdict.passed:
+                context.log.warning(f"check {names[verdict.rule]}: {verdict.description}")
+            yield period, names[verdict.rule], verdict
 
 
 def make_staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
     key = staging_key(spec.name)
+    partitions = partitions_for(spec)
 
     @dg.asset(
         name=key,
         description=(
             f"{spec.title}. Files in `<landing>/{spec.folder}/` named `{spec.file_pattern}`, "
             "read, validated with pandera and split into staged rows and quarantined rows "
-            "(with reasons); the newest delivery of a period replaces older ones."
+            "(with reasons); the newest delivery of a period replaces older ones. One "
+            "partition per period for which a file arrived."
         ),
         group_name=spec.name,
         owners=OWNERS,
         kinds={"polars", "parquet"},
-        partitions_def=partitions_for(spec),
+        partitions_def=partitions,
         # a backfill of a range of periods runs as one run (`--partition-range` needs it)
         backfill_policy=dg.BackfillPolicy.single_run(),
-        check_specs=_check_specs(spec, key),
+        check_specs=check_specs(spec, partitions),
     )
     def staging(context: dg.AssetExecutionContext, danvan: DanvanResource):
-        deliveries, _ = danvan.discover()
-        present = {d.period for d in deliveries if d.source == spec.name}
-        try:
-            key = pii_key()
-            check_ingest_settings()
-        except (MissingKeyError, ValueError) as error:
-            raise dg.Failure(description=str(error)) from None
-        ingest_context = IngestContext.standard(key, danvan.landing)
         keys = context.partition_keys
-        outcomes: list[PartitionOutcome] = []
-        # a range run leaves periods without files as they are
-        periods = [p for p in keys if len(keys) == 1 or p in present]
-        started = time.perf_counter()
-        for outcome in ingest_periods(
-            spec,
-            periods,
-            deliveries,
-            ingest_context,
-            danvan.paths,
-            progress=lambda message: report(context, message),
-        ):
-            outcomes.append(outcome)
-            how = "unchanged, " if outcome.reused else ""
-            rejected = f", {len(outcome.rejected)} rejected" if outcome.rejected else ""
-            report(
-                context,
-                f"{spec.name} {outcome.period}: {how}{outcome.rows_loaded:,} rows staged, "
-                f"{outcome.rows_quarantined:,} quarantined from {len(outcome.files)} file(s)"
-                f"{rejected} ({time.perf_counter() - started:.1f} s)",
-            )
-            started = time.perf_counter()
-        files = [f for o in outcomes for f in o.files]
-        rejected = [f for f in files if f.status == "rejected"]
-        broken = [problem for o in outcomes for problem in _conservation(danvan, spec, o)]
-        yield from _check_results(spec, danvan, outcomes, files, rejected, broken)
-        if rejected or broken:
-            problems = [f"{f.period}: {f.source_file}: {f.message}" for f in rejected] + broken
-            raise dg.Failure(
-                description=f"{spec.name}: " + " | ".join(problems),
-                metadata={"kind": "rejected_file" if not broken else "conservation"},
-            )
-        last = outcomes[-1].period if outcomes else keys[-1]
-        # the preview shows 5 rows: only those are read (a month of dossiers is 700k)
-        staging_file = danvan.paths.staging(spec.name, last)
-        staged = pl.scan_parquet(staging_file).head(5).collect() if outcomes else None
-        yield dg.MaterializeResult(
-            metadata={
-                "dagster/row_count": sum(o.rows_loaded for o in outcomes),
-                "rows_quarantined": sum(o.rows_quarantined for o in outcomes),
-                "periods_ingested": dg.MetadataValue.json([o.period for o in outcomes]),
-                "files": _files_table(files),
-                "dagster/column_schema": column_schema(
-                    [(n, str(t), None) for n, t in spec.staging_schema().items()]
-                ),
-                "preview": preview(staged) if staged is not None else "no files in the range",
-            }
-        )
+        outcomes, differences = _ingest(context, danvan, spec)
+        judged = {
+            p: outcomes[p] if p in outcomes else _as_staged(danvan.paths, spec, p) for p in keys
+        }
+        for period in keys:
+            metadata = _period_metadata(danvan.paths, spec, judged[period], period in outcomes)
+            context.add_asset_metadata(metadata, partition_key=period)
+        schema = [(n, str(t), None) for n, t in spec.staging_schema().items()]
+        yield dg.MaterializeResult(metadata={"dagster/column_schema": column_schema(schema)})
+        # the results after the output, each on its period's materialisation
+        yield from check_outputs(context)
+        yield from evaluations(context, _verdicts(context, danvan, spec, judged, differences))
 
     return staging
 

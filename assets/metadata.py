@@ -15,14 +15,14 @@ def column_schema(columns: list[tuple[str, str, str | None]]) -> dg.TableSchema:
     )
 
 
-def preview(frame: pl.DataFrame, rows: int = 5) -> dg.MarkdownMetadataValue:
+def preview(frame: pl.DataFrame, rows: int = 5) -> dg.TableMetadataValue:
+    """The first rows as a table the UI shows in place (not behind a button); values as text."""
     shown = frame.drop([c for c in frame.columns if c in HIDDEN_COLUMNS]).head(rows)
-    if shown.width == 0 or shown.height == 0:
-        return dg.MetadataValue.md("_(no rows)_")
-    header = "| " + " | ".join(shown.columns) + " |"
-    rule = "|" + "---|" * shown.width
-    body = [
-        "| " + " | ".join("" if v is None else str(v).replace("|", "/") for v in row) + " |"
-        for row in shown.iter_rows()
+    records = [
+        dg.TableRecord({k: None if v is None else str(v) for k, v in row.items()})
+        for row in shown.to_dicts()  # a handful of rows
     ]
-    return dg.MetadataValue.md("\n".join([header, rule, *body]))
+    return dg.MetadataValue.table(
+        records=records,
+        schema=dg.TableSchema(columns=[dg.TableColumn(c, "string") for c in shown.columns]),
+    )

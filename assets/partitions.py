@@ -1,28 +1,62 @@
-"""Partitions that match how each source's files arrive (SourceSpec.period_kind)."""
+"""Partitions from the data actually present: each source's partitions are the periods for which
+a file has arrived (dynamic partitions, added by the landing sensor and by `danvan run`), not a
+fixed calendar, so a complete load shows every partition filled."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
 
 import dagster as dg
 
-from schemas.spec import SourceSpec
+from schemas.spec import SourceSpec, period_bounds
 
-FIRST_YEAR, LAST_YEAR = 2021, 2030
-
+# the national roll-up (assets/national.py) is partitioned by calendar month × province
 MONTHLY = dg.MonthlyPartitionsDefinition(start_date="2021-01", fmt="%Y-%m", end_offset=1)
-QUARTERLY = dg.StaticPartitionsDefinition(
-    [f"{y}-Q{q}" for y in range(FIRST_YEAR, LAST_YEAR + 1) for q in range(1, 5)]
-)
-YEARLY = dg.StaticPartitionsDefinition([str(y) for y in range(FIRST_YEAR, LAST_YEAR + 1)])
 
 
 def dynamic_name(spec: SourceSpec) -> str:
-    return f"{spec.name}_snapshots"
+    return f"{spec.name}_periods"
 
 
-def partitions_for(spec: SourceSpec) -> dg.PartitionsDefinition:
-    if spec.period_kind == "month":
-        return MONTHLY
-    if spec.period_kind == "quarter":
-        return QUARTERLY
-    if spec.period_kind == "year":
-        return YEARLY
-    # snapshot dates are whatever the offices send: partitions appear as files arrive
-    return dg.DynamicPartitionsDefinition(name=dynamic_name(spec))
+@functools.cache
+def _partitions(name: str) -> dg.DynamicPartitionsDefinition:
+    # one object per source: the asset and its checks must share it
+    return dg.DynamicPartitionsDefinition(name=name)
+
+
+def partitions_for(spec: SourceSpec) -> dg.DynamicPartitionsDefinition:
+    return _partitions(dynamic_name(spec))
+
+
+def not_yet_begun(spec: SourceSpec, period: str, today: dt.date | None = None) -> str | None:
+    """Why a period named by a file cannot be loaded (it starts after today: a mistyped year),
+    or None. The current, still open period can be delivered."""
+    today = today or dt.date.today()
+    bounds = period_bounds(spec.period_kind, period)
+    start = bounds[0] if bounds else dt.date.fromisoformat(period)
+    if start > today:
+        return f"period {period} has not begun yet (today is {today.isoformat()}): not loaded"
+    return None
+
+
+def missing_keys(spec: SourceSpec, periods, instance: dg.DagsterInstance) -> list[str]:
+    """The periods not yet partitions of the source, oldest first (the order they get)."""
+    known = set(instance.get_dynamic_partitions(dynamic_name(spec)))
+    return sorted(set(periods) - known)
+
+
+def key_ranges(spec: SourceSpec, periods, instance: dg.DagsterInstance) -> list[tuple[str, str]]:
+    """The periods as ranges of consecutive partition keys (dynamic keys keep the order they
+    were added in: a period that arrived late sits after the others), one run per range."""
+    wanted = set(periods)
+    ranges: list[list[str]] = []
+    previous_wanted = False
+    for key in instance.get_dynamic_partitions(dynamic_name(spec)):
+        if key in wanted:
+            if previous_wanted:
+                ranges[-1][1] = key
+            else:
+                ranges.append([key, key])
+        previous_wanted = key in wanted
+    return [(start, end) for start, end in ranges]

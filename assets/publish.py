@@ -6,6 +6,7 @@ import time
 import dagster as dg
 import duckdb
 
+from assets.automation import AFTER_UPSTREAM
 from assets.model import BUILD_POOL, PUBLISHED_FRESHNESS
 from assets.names import OWNERS
 from assets.progress import report
@@ -25,6 +26,7 @@ from warehouse.tables import TABLE_NAMES
     deps=list(TABLE_NAMES),
     pool=BUILD_POOL,
     freshness_policy=PUBLISHED_FRESHNESS,
+    automation_condition=AFTER_UPSTREAM,
 )
 def reporting_db(context: dg.AssetExecutionContext, danvan: DanvanResource) -> dg.MaterializeResult:
     started = time.perf_counter()
@@ -37,7 +39,10 @@ def reporting_db(context: dg.AssetExecutionContext, danvan: DanvanResource) -> d
         counts = [(t, con.sql(f"select count(*) from {t}").fetchall()[0][0]) for (t,) in tables]
     finally:
         con.close()
-    listing = "\n".join(["| table | rows |", "|---|---|"] + [f"| {t} | {n:,} |" for t, n in counts])
+    listing = dg.MetadataValue.table(
+        records=[dg.TableRecord({"table": t, "rows": n}) for t, n in counts],
+        schema=dg.TableSchema(columns=[dg.TableColumn("table"), dg.TableColumn("rows", "int")]),
+    )
     report(
         context,
         f"reporting_db: published {target} and its Parquet exports, {len(counts)} tables "
@@ -49,7 +54,7 @@ def reporting_db(context: dg.AssetExecutionContext, danvan: DanvanResource) -> d
             "tables": len(counts),
             "dagster/row_count": sum(n for _, n in counts),
             "size_bytes": target.stat().st_size,
-            "published_tables": dg.MetadataValue.md(listing),
+            "published_tables": listing,
         }
     )
 
@@ -65,6 +70,7 @@ def reporting_db(context: dg.AssetExecutionContext, danvan: DanvanResource) -> d
     owners=OWNERS,
     kinds={"html"},
     deps=["reporting_db"],
+    automation_condition=AFTER_UPSTREAM,
 )
 def yearly_report(
     context: dg.AssetExecutionContext, danvan: DanvanResource

@@ -15,7 +15,9 @@ class DanvanResource(dg.ConfigurableResource):
 
     landing_dir: str
     data_dir: str
-    quarantine_warn_rate: float = 0.05
+    quarantine_warn_rate: float = 0.05  # a file's share of rows quarantined: a warning above
+    quarantine_fail_rate: float = 0.5  # and a blocking failure above (the period is mostly lost)
+    redelivery_warn_rate: float = 0.01  # share of a period's rows a new delivery removed or changed
     min_file_age_seconds: float = 30.0  # the sensor leaves younger files for the next tick
     index_766_config: str = ""  # empty: DANVAN_INDEX_766_CONFIG, else the project's YAML
     rebuild: bool = False  # every table rebuilt whole, even when its inputs did not change

@@ -1,4 +1,4 @@
-"""The `danvan` command: generate, run, demo, scorecard."""
+"""The `danvan` command: generate, run, demo, ui, scorecard, report, dictionary, bench."""
 
 from __future__ import annotations
 
@@ -28,6 +28,12 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    return _run_and_summarise(args)[0]
+
+
+def _run_and_summarise(args: argparse.Namespace):
+    """(exit code, the run's summary or None when it could not start)."""
+    from pipelines.instance import home, project_instance
     from pipelines.runner import format_summary, run_pipeline
     from warehouse.ingest import check_ingest_settings
 
@@ -37,13 +43,16 @@ def _run(args: argparse.Namespace) -> int:
         check_ingest_settings()
     except (MissingKeyError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return 2, None
     if not settings.landing_dir.exists():
         print(f"error: landing folder {settings.landing_dir} does not exist", file=sys.stderr)
-        return 2
-    summary = run_pipeline(settings, rebuild=args.rebuild)
+        return 2, None
+    # recorded where `make ui` looks: its runs, checks and metadata are there when it opens
+    print(f"(runs recorded in the Dagster instance {home()})")
+    with project_instance() as instance:
+        summary = run_pipeline(settings, rebuild=args.rebuild, instance=instance)
     print(format_summary(summary))
-    return 0 if summary.ok else 1
+    return (0 if summary.ok else 1), summary
 
 
 def _scorecard(args: argparse.Namespace) -> int:
@@ -152,10 +161,21 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"== {landing} already has files: using them (empty it to regenerate)")
     # the same arguments as `danvan run` and `danvan scorecard --compare-published` would get
     print("== running the pipeline")
-    code = _run(parser().parse_args(["run"]))
+    code, summary = _run_and_summarise(parser().parse_args(["run"]))
     print("== scorecard")
     shown = _scorecard(parser().parse_args(["scorecard", "--year", "2024", "--compare-published"]))
+    if summary is not None and summary.failed_checks:
+        from pipelines.generate.defects import explain_failed_checks
+
+        print("== checks that did not pass")
+        print(explain_failed_checks(summary.failed_checks))
     return code or shown
+
+
+def _ui(args: argparse.Namespace) -> int:
+    from pipelines.ui import serve
+
+    return serve(args.host, args.port)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -188,6 +208,11 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=20240101)
     demo.add_argument("--scale", type=float, default=1.0)
     demo.set_defaults(handler=_demo)
+
+    ui = commands.add_parser("ui", help="the Dagster UI and daemon on the project's instance")
+    ui.add_argument("--host", default="127.0.0.1")
+    ui.add_argument("--port", type=int, default=3000)
+    ui.set_defaults(handler=_ui)
 
     scorecard = commands.add_parser("scorecard", help="print the yearly scorecard")
     scorecard.add_argument("--year", type=int, default=2024)
@@ -249,7 +274,11 @@ def console() -> None:
     collection. It walks every object Dagster, GX and pandera made only to free memory the
     process is about to give back;
     files and databases are closed by then, and atexit handlers still run."""
-    code = main()
+    try:
+        code = main()
+    except KeyboardInterrupt:  # Ctrl-C: what was written stands (every write is atomic)
+        print("interrupted", file=sys.stderr)
+        code = 130
     gc.freeze()
     sys.exit(code)
 

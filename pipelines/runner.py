@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,15 +19,30 @@ import dagster as dg
 
 from assets.definitions import ALL_ASSETS
 from assets.names import LANDING_INVENTORY, staging_key
-from assets.partitions import dynamic_name, partitions_for
+from assets.partitions import dynamic_name, key_ranges, missing_keys, not_yet_begun
 from assets.progress import PROGRESS
 from assets.resources import DanvanResource
+from assets.staging_checks import PUBLISH_ANYWAY
 from schemas.landing import discover
 from schemas.registry import SOURCES
 from warehouse.settings import Settings
 from warehouse.tables import TABLE_NAMES
 
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# the run prints its own lines (and the checks that failed): Dagster's console shows errors only
+# (a failure's traceback is in the run's logs in the Dagster UI)
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+
+
+@dataclass(frozen=True)
+class FailedCheck:
+    name: str
+    partition: str | None
+    severity: str  # ERROR or WARN
+    blocking: bool  # failed blocking at ERROR: the run fails (exit 1)
+    description: str
+
+    def __str__(self) -> str:
+        return f"{self.name}[{self.partition}]" if self.partition else self.name
 
 
 @dataclass
@@ -38,7 +52,7 @@ class RunSummary:
     rows_quarantined: int = 0
     rows_duplicate: int = 0
     failures: list[str] = field(default_factory=list)
-    failed_checks: list[str] = field(default_factory=list)  # warnings: the run still publishes
+    failed_checks: list[FailedCheck] = field(default_factory=list)
     published: str | None = None
     seconds: float = 0.0
 
@@ -47,14 +61,9 @@ class RunSummary:
         return not self.failures and self.published is not None
 
 
-def _instance() -> dg.DagsterInstance:
-    if os.environ.get("DAGSTER_HOME"):
-        return dg.DagsterInstance.get()  # runs show up in `make ui`
-    return dg.DagsterInstance.ephemeral()
-
-
 def _failure_messages(result: dg.ExecuteInProcessResult) -> list[tuple[str, str]]:
-    """(kind, message) of each failed step, the message naming file and reason."""
+    """(kind, message) of each failed step, the message naming file and reason. A step failed
+    by its blocking checks is told by the checks (`_failed_checks`), not here."""
     found = []
     for event in result.get_step_failure_events():
         data = event.step_failure_data
@@ -63,6 +72,8 @@ def _failure_messages(result: dg.ExecuteInProcessResult) -> list[tuple[str, str]
             meta = data.user_failure_data.metadata or {}
             kind = getattr(meta.get("kind"), "value", "error")
             message = data.user_failure_data.description or ""
+        elif data.error is not None and data.error.cls_name == "DagsterAssetCheckFailedError":
+            continue
         else:
             message = f"{event.step_key}: {_error_text(data.error)}"
         found.append((kind, message))
@@ -79,12 +90,36 @@ def _error_text(error) -> str:
     return error.message.strip()
 
 
+def _failed_checks(result: dg.ExecuteInProcessResult) -> list[FailedCheck]:
+    return [
+        FailedCheck(
+            e.check_name,
+            e.partition,
+            e.severity.value,
+            bool(e.blocking) and e.severity == dg.AssetCheckSeverity.ERROR,
+            e.description or "",
+        )
+        for e in result.get_asset_check_evaluations()
+        if not e.passed
+    ]
+
+
+def _stops_publish(check: FailedCheck) -> bool:
+    """A failed blocking check whose data must not be published (the rows of a period are not
+    whole); a rejected file or a mostly quarantined period is named and the rest published."""
+    return check.blocking and not any(check.name.endswith(f"_{r}") for r in PUBLISH_ANYWAY)
+
+
 def run_pipeline(
-    settings: Settings, echo: Callable[[str], None] = print, rebuild: bool = False
+    settings: Settings,
+    echo: Callable[[str], None] = print,
+    rebuild: bool = False,
+    instance: dg.DagsterInstance | None = None,
 ) -> RunSummary:
-    """`rebuild`: every table rebuilt whole, even where its inputs did not change."""
+    """`rebuild`: every table rebuilt whole, even where its inputs did not change. `instance`:
+    where the runs are recorded (the one `make ui` shows); none: a throw-away instance."""
     with _progress_to(echo):
-        return _run(settings, echo, rebuild)
+        return _run(settings, echo, rebuild, instance or dg.DagsterInstance.ephemeral())
 
 
 @contextmanager
@@ -108,14 +143,13 @@ def _progress_to(echo: Callable[[str], None]) -> Iterator[None]:
         PROGRESS.propagate = propagate
 
 
-def _run(settings: Settings, echo: Callable[[str], None], rebuild: bool) -> RunSummary:
+def _run(settings: Settings, echo, rebuild: bool, instance: dg.DagsterInstance) -> RunSummary:
     started = time.perf_counter()
     summary = RunSummary()
     resource = DanvanResource(
         landing_dir=str(settings.landing_dir), data_dir=str(settings.data_dir), rebuild=rebuild
     )
     resources = {"danvan": resource}
-    instance = _instance()
     deliveries, unmatched = discover(settings.landing_dir, SOURCES.values())
     for item in unmatched:
         echo(f"  ! {item.path.name}: {item.reason} (recorded in load_audit as rejected)")
@@ -123,39 +157,49 @@ def _run(settings: Settings, echo: Callable[[str], None], rebuild: bool) -> RunS
         echo(f"  ! no files in {settings.landing_dir}: the tables hold what earlier runs staged")
     blocking = False
     for number, spec in enumerate(SOURCES.values(), start=1):
-        periods = sorted({d.period for d in deliveries if d.source == spec.name})
-        if spec.period_kind == "date":
-            instance.add_dynamic_partitions(dynamic_name(spec), periods)
-        valid = partitions_for(spec).get_partition_keys(dynamic_partitions_store=instance)
-        for period in [p for p in periods if p not in valid]:
-            summary.failures.append(f"{spec.name} {period}: period outside 2021–2030, not loaded")
-        periods = [p for p in periods if p in valid]
+        periods = []
+        for period in sorted({d.period for d in deliveries if d.source == spec.name}):
+            reason = not_yet_begun(spec, period)
+            if reason:
+                summary.failures.append(f"{spec.name}: {reason}")
+            else:
+                periods.append(period)
         if not periods:
             echo(f"[ingest {number}/{len(SOURCES)}] {spec.name}: no files")
             continue
-        # one run over the range (the asset's backfill policy), as a backfill would do it
+        instance.add_dynamic_partitions(dynamic_name(spec), missing_keys(spec, periods, instance))
         step_started = time.perf_counter()
         echo(
             f"[ingest {number}/{len(SOURCES)}] {spec.name}: {len(periods)} period(s) "
             f"{periods[0]} … {periods[-1]}"
         )
-        result = dg.materialize(
-            ALL_ASSETS,
-            selection=[staging_key(spec.name)],
-            instance=instance,
-            resources=resources,
-            run_config=QUIET,
-            tags={
-                "dagster/asset_partition_range_start": periods[0],
-                "dagster/asset_partition_range_end": periods[-1],
-            },
-            raise_on_error=False,
-        )
-        mark = "ok" if result.success else "FAILED"
+        success = True
+        # one run per range of partitions (the asset's backfill policy), as a backfill does it
+        for first, last in key_ranges(spec, periods, instance):
+            result = dg.materialize(
+                ALL_ASSETS,
+                selection=[staging_key(spec.name)],
+                instance=instance,
+                resources=resources,
+                run_config=QUIET,
+                tags={
+                    "dagster/asset_partition_range_start": first,
+                    "dagster/asset_partition_range_end": last,
+                },
+                raise_on_error=False,
+            )
+            success = success and result.success
+            for kind, message in _failure_messages(result):
+                summary.failures.append(message)
+                blocking = blocking or kind != "rejected_file"
+            for check in _failed_checks(result):
+                echo(f"  ! check {check} did not pass: {check.description}")
+                summary.failed_checks.append(check)
+                if check.blocking:
+                    summary.failures.append(check.description)
+                    blocking = blocking or _stops_publish(check)
+        mark = "ok" if success else "FAILED"
         echo(f"    {spec.name}: {mark} ({time.perf_counter() - step_started:.1f} s)")
-        for kind, message in _failure_messages(result):
-            summary.failures.append(message)
-            blocking = blocking or kind != "rejected_file"
     if blocking:
         echo("! ingest failed (not a rejected file): nothing was rebuilt or published")
     else:
@@ -179,11 +223,13 @@ def _model_and_publish(resources, instance, summary: RunSummary, echo) -> None:
     for _, message in _failure_messages(result):
         summary.failures.append(message)
     evaluations = result.get_asset_check_evaluations()
-    failed = [e.check_name for e in evaluations if not e.passed]
+    failed = _failed_checks(result)
     echo(f"[checks] {len(evaluations) - len(failed)} passed, {len(failed)} failed")
-    summary.failed_checks = failed
-    for name in failed:
-        echo(f"  ! check {name} did not pass (details in its metadata in the Dagster UI)")
+    summary.failed_checks.extend(failed)
+    for check in failed:
+        if check.blocking:
+            summary.failures.append(check.description)
+        echo(f"  ! check {check} did not pass: {check.description}")
     if result.success:
         summary.published = str(resources["danvan"].paths.reporting_db)
     status = "done" if result.success else "FAILED"
@@ -210,7 +256,7 @@ def format_summary(summary: RunSummary) -> str:
         f"time: {summary.seconds:.1f} s",
     ]
     if summary.failed_checks:
-        lines.append("failed checks: " + ", ".join(summary.failed_checks))
+        lines.append("failed checks: " + ", ".join(str(c) for c in summary.failed_checks))
     if summary.failures:
         lines.append("errors:")
         lines.extend(f"  - {f}" for f in summary.failures)

@@ -1,4 +1,6 @@
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -8,6 +10,21 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 @pytest.fixture(autouse=True)
 def _pii_key(monkeypatch):
     monkeypatch.setenv("DANVAN_PII_KEY", "test-key")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _dagster_home(tmp_path_factory):
+    """`danvan run` records into DAGSTER_HOME, else the project's .dagster (what `make ui`
+    shows): the tests' commands record into a throw-away instance instead."""
+    previous = os.environ.get("DAGSTER_HOME")
+    home = tmp_path_factory.mktemp("dagster_home")
+    shutil.copyfile(Path(__file__).parents[1] / ".dagster/dagster.yaml", home / "dagster.yaml")
+    os.environ["DAGSTER_HOME"] = str(home)
+    yield
+    if previous is None:
+        os.environ.pop("DAGSTER_HOME", None)
+    else:
+        os.environ["DAGSTER_HOME"] = previous
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,9 @@ def test_demo_runs_and_shows_the_scorecard_with_their_own_defaults(tmp_path, mon
     monkeypatch.setenv("DANVAN_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("DANVAN_DEMO", raising=False)  # demo sets it: unset again afterwards
     calls = []
-    monkeypatch.setattr(cli, "_run", lambda args: calls.append(("run", vars(args))) or 0)
+    monkeypatch.setattr(
+        cli, "_run_and_summarise", lambda args: (calls.append(("run", vars(args))) or 0, None)
+    )
     monkeypatch.setattr(
         cli, "_scorecard", lambda args: calls.append(("scorecard", vars(args))) or 0
     )
@@ -28,6 +30,39 @@ def test_demo_runs_and_shows_the_scorecard_with_their_own_defaults(tmp_path, mon
     assert run_args["rebuild"] is False
     assert card_name == "scorecard" and card_args["compare_published"] is True
     assert card_args["year"] == 2024
+
+
+def test_the_demo_says_which_failed_checks_are_injected_defects(tmp_path, monkeypatch, capsys):
+    from pipelines.runner import FailedCheck, RunSummary
+
+    (tmp_path / "landing/dossiers").mkdir(parents=True)
+    (tmp_path / "landing/dossiers/ho_so_2024-01.csv").write_text("x", encoding="utf-8")
+    monkeypatch.setenv("DANVAN_LANDING_DIR", str(tmp_path / "landing"))
+    monkeypatch.delenv("DANVAN_DEMO", raising=False)
+    failed = [
+        FailedCheck("fact_dossier_procedure_in_catalogue", None, "WARN", False, "20 rows"),
+        FailedCheck("staging_welfare_totals_reconciled", "2024-Q3", "WARN", False, "HND"),
+        FailedCheck("staging_dossiers_readable", "2024-02", "ERROR", True, "rejected"),
+    ]
+    summary = RunSummary(failed_checks=failed)
+    monkeypatch.setattr(cli, "_run_and_summarise", lambda args: (1, summary))
+    monkeypatch.setattr(cli, "_scorecard", lambda args: 0)
+    assert cli._demo(cli.parser().parse_args(["demo"])) == 1
+    told = capsys.readouterr().out.split("== checks that did not pass\n")[1].splitlines()
+    assert told[0] == (
+        "  - fact_dossier_procedure_in_catalogue: expected, the injected defect "
+        "'unknown_procedure' (20 rows with procedure code 9.999999 (kept, procedure_known = "
+        "false))"
+    )
+    assert told[1].startswith(
+        "  - staging_welfare_totals_reconciled[2024-Q3]: expected, the injected defect "
+        "'welfare_totals_mismatch'"
+    )
+    assert told[2] == (
+        "  ! staging_dossiers_readable[2024-02]: NOT an injected defect — look at it in the "
+        "Dagster UI"
+    )
+    assert told[3] == "1 failed check(s) are not explained by the sample's defects."
 
 
 def test_the_installed_command_exits_with_mains_code_without_the_last_collection():

@@ -201,3 +201,18 @@ def test_commune_level_marts_read_in_2025_units(reporting):
             f"select count(*) filter ({code} is null), count(*) from {table} where {where}"
         ).fetchall()[0]
         assert total > 0 and missing == 0, table
+
+
+def test_every_failed_check_of_the_demo_is_an_injected_defect(demo):
+    from pipelines.generate.defects import explain_failed_checks
+
+    _, summary = demo
+    names = sorted(str(check) for check in summary.failed_checks)
+    assert names == [
+        "fact_dossier_procedure_in_catalogue",
+        "landing_inventory_all_files_matched",
+        "load_audit_no_rejected_file",
+        "load_audit_totals_reconciled",
+        "staging_welfare_totals_reconciled[2024-Q3]",
+    ]
+    assert "NOT an injected defect" not in explain_failed_checks(summary.failed_checks)

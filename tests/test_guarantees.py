@@ -164,7 +164,8 @@ def test_no_personal_data_in_dagster_events_or_logs(landing, tmp_path, monkeypat
     home.mkdir()
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     lines: list[str] = []
-    run_pipeline(Settings.from_env(landing, tmp_path / "data"), echo=lines.append)
+    instance = dg.DagsterInstance.get()  # as `danvan run` records into it
+    run_pipeline(Settings.from_env(landing, tmp_path / "data"), lines.append, instance=instance)
     captured = capfd.readouterr()
     people = pl.concat(
         [
@@ -177,7 +178,6 @@ def test_no_personal_data_in_dagster_events_or_logs(landing, tmp_path, monkeypat
     needles = (
         set(people["Số CCCD"]) | set(people["Số điện thoại"]) | set(people["Họ tên chủ hồ sơ"])
     )
-    instance = dg.DagsterInstance.get()
     events = []
     for run in instance.get_runs():
         for record in instance.all_logs(run.run_id):

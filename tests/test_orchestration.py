@@ -15,6 +15,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from dagster._core.instance.ref import InstanceRef
 
 from assets.charts import index_chart
 from assets.definitions import ALL_ASSETS, defs
@@ -117,7 +118,7 @@ def test_sensor_adds_snapshot_partitions_and_warns_about_unmatched_files(tmp_pat
     assert landing.requested(result) == [("staging_procedures", "2024-12-31")]
     (added,) = result.dynamic_partitions_requests
     assert (added.partitions_def_name, list(added.partition_keys)) == (
-        "procedures_snapshots",
+        "procedures_periods",
         ["2024-12-31"],
     )
     assert json.loads(landing.cursor)["warned"] == ["dossiers/bao_cao_tong_hop.csv"]
@@ -138,13 +139,22 @@ def test_published_assets_carry_a_freshness_policy():
 
 
 def test_backfill_of_a_partition_range_from_the_command_line(tmp_path):
-    landing, data = tmp_path / "landing", tmp_path / "data"
+    landing, data, home = tmp_path / "landing", tmp_path / "data", tmp_path / "home"
     for month in ("01", "02", "03"):
         write_csv(
             landing / f"dossiers/ho_so_2024-{month}.csv",
             [dossier_in_month(f"H{month}", month)],
         )
-    env = {**os.environ, "DANVAN_LANDING_DIR": str(landing), "DANVAN_DATA_DIR": str(data)}
+    # the periods are partitions once the sensor (or `danvan run`) has seen their files
+    home.mkdir()
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
+        instance.add_dynamic_partitions("dossiers_periods", ["2024-01", "2024-02", "2024-03"])
+    env = {
+        **os.environ,
+        "DANVAN_LANDING_DIR": str(landing),
+        "DANVAN_DATA_DIR": str(data),
+        "DAGSTER_HOME": str(home),
+    }
     done = subprocess.run(
         [
             bin_path("dagster"),
@@ -286,3 +296,112 @@ def test_the_766_chart_in_the_ui_is_a_png(demo):
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", png[16:24])
     assert (width, height) == (540, 261)  # 6 × 2.9 inches at 90 dpi
+
+
+def test_the_sensor_cursor_holds_only_what_is_not_yet_ingested(tmp_path):
+    from tests.helpers import ingest
+
+    landing = Landing(tmp_path)
+    path = write_csv(landing.root / "dossiers/ho_so_2024-01.csv", [dossier()])
+    _age(path, 120)
+    first = landing.tick()
+    (waiting,) = first.asset_events  # told where a monitor looks, not only in the tick log
+    assert waiting.asset_key == dg.AssetKey("staging_dossiers")
+    assert "ho_so_2024-01.csv: waiting until it stops changing" in waiting.metadata["warning"].value
+    assert landing.requested(landing.tick()) == [("staging_dossiers", "2024-01")]
+    assert list(json.loads(landing.cursor)["files"]) == ["dossiers/ho_so_2024-01.csv"]
+    ingest(landing.root, tmp_path / "data", "dossiers", "2024-01")  # the launched run
+    assert landing.requested(landing.tick()) == []
+    assert json.loads(landing.cursor) == {
+        "files": {},  # the audit records it as it is: nothing left to remember
+        "warned": [],
+        "inventory": json.loads(landing.cursor)["inventory"],
+    }
+    # a file that fits no source is warned about once, and forgotten once it is gone
+    stray = landing.root / "dossiers/notes.txt"
+    stray.write_text("x")
+    (warning,) = landing.tick().asset_events
+    assert warning.asset_key == dg.AssetKey("landing_inventory")
+    assert "notes.txt" in warning.metadata["warning"].value
+    assert landing.tick().asset_events == []
+    stray.unlink()
+    landing.tick()
+    assert json.loads(landing.cursor)["warned"] == []
+
+
+def test_the_sensor_leaves_a_period_that_has_not_begun_and_says_so(tmp_path):
+    landing = Landing(tmp_path)
+    path = write_csv(landing.root / "dossiers/ho_so_2099-01.csv", [dossier()])
+    _age(path, 120)
+    (warning,) = landing.tick().asset_events
+    assert "period 2099-01 has not begun yet" in warning.metadata["warning"].value
+    assert landing.requested(landing.tick()) == []
+
+
+def test_the_sensor_makes_staged_periods_partitions(tmp_path):
+    # an instance that has not seen them (a new instance, an upgrade): the periods staged in
+    # the data folder become partitions again
+    from tests.helpers import ingest
+
+    landing = Landing(tmp_path)
+    path = write_csv(landing.root / "dossiers/ho_so_2024-03.csv", [dossier_in_month("H", "03")])
+    ingest(landing.root, tmp_path / "data", "dossiers", "2024-03")
+    path.unlink()  # archived out of the landing folder
+    result = landing.tick()
+    (added,) = result.dynamic_partitions_requests
+    assert (added.partitions_def_name, list(added.partition_keys)) == (
+        "dossiers_periods",
+        ["2024-03"],
+    )
+
+
+def _processes_of(pid: int) -> list:
+    import psutil
+
+    return psutil.Process(pid).children(recursive=True)
+
+
+def _alive(processes) -> list[int]:
+    import psutil
+
+    return [p.pid for p in processes if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm with interrupts ignored"])
+def test_make_ui_stops_cleanly(tmp_path, how):
+    """Ctrl-C in the terminal (SIGINT to the foreground group: make and everything it started)
+    stops the webserver, the daemon and the code servers, with no traceback; so does SIGTERM
+    when `make ui &` was started by a script, with interrupts ignored."""
+    import signal
+
+    port = _free_port()
+    ignored = how.startswith("sigterm")
+    server = subprocess.Popen(
+        ["make", "ui", f"UI_PORT={port}", f"INSTANCE_HOME={tmp_path / 'home'}"],
+        cwd=ROOT,
+        env={**os.environ, "DANVAN_DATA_DIR": str(tmp_path / "data")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignored else None,
+    )
+    try:
+        _wait_for_assets(port)
+        started = _processes_of(server.pid)
+        assert len(started) >= 4  # danvan ui, dg dev, the webserver, the daemon, code servers
+        if ignored:
+            server.send_signal(signal.SIGTERM)
+        else:
+            os.killpg(server.pid, signal.SIGINT)
+        output = server.communicate(timeout=120)[0]
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+    assert "Dagster services shut down" in output and "the Dagster UI has stopped" in output
+    assert "Traceback" not in output, output[-3000:]
+    deadline = time.time() + 60  # code servers stop on their heartbeat
+    while _alive(started) and time.time() < deadline:
+        time.sleep(1)
+    assert _alive(started) == []

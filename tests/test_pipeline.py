@@ -122,6 +122,8 @@ def test_an_analyst_reading_during_a_run_sees_no_error(small):
 
 
 def _materialise_january(settings: Settings, instance=None):
+    instance = instance or dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions("dossiers_periods", ["2024-01"])
     return dg.materialize(
         ALL_ASSETS,
         selection=["staging_dossiers"],
@@ -131,13 +133,17 @@ def _materialise_january(settings: Settings, instance=None):
                 landing_dir=str(settings.landing_dir), data_dir=str(settings.data_dir)
             )
         },
-        instance=instance or dg.DagsterInstance.ephemeral(),
+        instance=instance,
         raise_on_error=False,
     )
 
 
 def _checks(result) -> dict[str, object]:
     return {e.check_name: e for e in result.get_asset_check_evaluations()}
+
+
+def _records(value) -> list[dict]:
+    return [record.data for record in value.records]
 
 
 def test_checks_pass_on_good_data_with_metadata(tmp_path):
@@ -148,16 +154,23 @@ def test_checks_pass_on_good_data_with_metadata(tmp_path):
     result = _materialise_january(settings)
     assert result.success
     checks = _checks(result)
-    assert {c: e.passed for c, e in checks.items()} == {
-        "staging_dossiers_readable": True,
-        "staging_dossiers_conservation": True,
-        "staging_dossiers_quarantine_rate": True,
+    assert {c: (e.passed, e.partition) for c, e in checks.items()} == {
+        "staging_dossiers_readable": (True, "2024-01"),
+        "staging_dossiers_conservation": (True, "2024-01"),
+        "staging_dossiers_quarantine_rate": (True, "2024-01"),
+        "staging_dossiers_redelivery": (True, "2024-01"),
     }
+    assert all(c.description for c in checks.values())
     (event,) = result.get_asset_materialization_events()
     metadata = event.materialization.metadata
+    assert event.materialization.partition == "2024-01"
     assert metadata["dagster/row_count"].value == 2
+    assert metadata["rows_read"].value == 2 and metadata["quarantine_rate"].value == 0.0
     assert "dagster/column_schema" in metadata and "preview" in metadata
     assert "060123456789" not in str(metadata) and "Nguyễn" not in str(metadata)
+    # each result judges this materialisation, not the one before it
+    (target,) = {c.target_materialization_data.storage_id for c in checks.values()}
+    assert target is not None
 
 
 def test_a_rejected_file_fails_its_partition_naming_file_and_reason(tmp_path):
@@ -167,17 +180,22 @@ def test_a_rejected_file_fails_its_partition_naming_file_and_reason(tmp_path):
     path.write_text("Mã hồ sơ,Mã TTHC,Mã cơ quan\nH1,1.1,X\n", encoding="utf-8")
     result = _materialise_january(settings)
     assert not result.success
-    checks = _checks(result)
-    assert checks["staging_dossiers_readable"].passed is False
-    rejected = checks["staging_dossiers_readable"].metadata["rejected_files"].value
-    assert rejected[0]["file"] == "dossiers/ho_so_2024-01.csv"
-    assert "missing required column" in rejected[0]["reason"]
+    readable = _checks(result)["staging_dossiers_readable"]
+    assert readable.passed is False and readable.partition == "2024-01"
+    (rejected,) = _records(readable.metadata["rejected"].value)
+    assert rejected["file"] == "dossiers/ho_so_2024-01.csv"
+    assert "missing required column" in rejected["reason"]
+    assert "ho_so_2024-01.csv" in readable.description
+    assert readable.metadata["files_rejected"].value == 1
+    # the failed blocking check fails the step once its result is recorded against the
+    # materialisation it judges (the period's state: its rejected file, no rows)
     (failure,) = result.get_step_failure_events()
-    assert "ho_so_2024-01.csv" in failure.step_failure_data.user_failure_data.description
-    assert result.get_asset_materialization_events() == []
+    assert failure.step_failure_data.error.cls_name == "DagsterAssetCheckFailedError"
+    (event,) = result.get_asset_materialization_events()
+    assert event.materialization.metadata["files_rejected"].value == 1
 
 
-def test_the_quarantine_rate_check_warns_with_sample_reasons(tmp_path):
+def test_the_quarantine_rate_check_warns_with_reasons_counted(tmp_path):
     settings = Settings.from_env(tmp_path / "landing", tmp_path / "data")
     write_csv(
         tmp_path / "landing/dossiers/ho_so_2024-01.csv",
@@ -187,8 +205,12 @@ def test_the_quarantine_rate_check_warns_with_sample_reasons(tmp_path):
     assert result.success  # a warning does not block
     check = _checks(result)["staging_dossiers_quarantine_rate"]
     assert check.passed is False and check.severity == dg.AssetCheckSeverity.WARN
-    assert check.metadata["rate_by_file"].value == {"dossiers/ho_so_2024-01.csv": 0.5}
-    assert "'Fax'" in check.metadata["sample_reasons"].value[0]
+    assert check.metadata["quarantine_rate"].value == 0.5
+    assert check.metadata["warn_above"].value == 0.05
+    (reason,) = _records(check.metadata["reasons"].value)
+    assert reason["file"] == "dossiers/ho_so_2024-01.csv" and reason["rows"] == 1
+    assert reason["row_numbers"] == "3" and "Fax" not in reason["reason"]  # no cell quoted
+    assert "dossiers/ho_so_2024-01.csv: 1 of 2 rows quarantined (50.0%" in check.description
 
 
 def test_the_conservation_check_notices_lost_rows(tmp_path):
@@ -202,10 +224,10 @@ def test_the_conservation_check_notices_lost_rows(tmp_path):
     resource = DanvanResource(
         landing_dir=str(tmp_path / "landing"), data_dir=str(tmp_path / "data")
     )
-    assert _conservation(resource, SOURCES["dossiers"], outcome) == []
+    assert _conservation(resource.paths, SOURCES["dossiers"], outcome) == []
     staging = resource.paths.staging("dossiers", "2024-01")
     pl.read_parquet(staging).head(1).write_parquet(staging)
-    (problem,) = _conservation(resource, SOURCES["dossiers"], outcome)
+    (problem,) = _conservation(resource.paths, SOURCES["dossiers"], outcome)
     assert "read 2 ≠ loaded 1 + quarantined 0 + duplicates 0" in problem
 
 
@@ -249,6 +271,8 @@ def test_the_welfare_totals_check_warns_naming_file_and_both_sums(tmp_path):
     write_csv(path, [activity()], WELFARE)
     with path.open("a", encoding="utf-8") as handle:
         handle.write('Tổng cộng,,,,,100,"41.000.000",\n')
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions("welfare_periods", ["2024-Q1"])
     result = dg.materialize(
         ALL_ASSETS,
         selection=["staging_welfare"],
@@ -258,14 +282,17 @@ def test_the_welfare_totals_check_warns_naming_file_and_both_sums(tmp_path):
                 landing_dir=str(tmp_path / "landing"), data_dir=str(tmp_path / "data")
             )
         },
-        instance=dg.DagsterInstance.ephemeral(),
+        instance=instance,
         raise_on_error=False,
     )
     assert result.success  # reported, not blocking: the data rows still load
     check = _checks(result)["staging_welfare_totals_reconciled"]
     assert check.passed is False and check.severity == dg.AssetCheckSeverity.WARN
-    message = check.metadata["mismatches"].value["welfare/an_sinh_HND_2024-Q1.csv"]
-    assert "says 41,000,000, the data rows sum to 40,000,000" in message
+    (mismatch,) = _records(check.metadata["mismatches"].value)
+    assert mismatch["file"] == "welfare/an_sinh_HND_2024-Q1.csv"
+    assert "says 41,000,000, the data rows sum to 40,000,000" in mismatch["difference"]
+    assert check.metadata["files_mismatched"].value == 1
+    assert "an_sinh_HND_2024-Q1.csv" in check.description
 
 
 @pytest.mark.slow
@@ -280,3 +307,38 @@ def test_run_says_when_the_landing_folder_is_empty(tmp_path):
     lines.clear()
     assert run_pipeline(settings, echo=lines.append).published
     assert not any("no files in" in line for line in lines)
+
+
+def _welfare_quarter(landing: Path, quarter: str, rows: list[dict]) -> Path:
+    from schemas.welfare import SPEC as WELFARE
+
+    return write_csv(landing / f"welfare/an_sinh_MTTQ_2024-{quarter}.csv", rows, WELFARE)
+
+
+@pytest.mark.slow
+def test_a_wholly_quarantined_quarter_fails_the_run_loudly_and_the_rest_publishes(tmp_path):
+    """No source silently loses a period (#16): the file and its top reasons are named, the
+    command exits 1, and everything else is still built and published."""
+    from tests.test_sources import activity
+
+    landing, data = tmp_path / "landing", tmp_path / "data"
+    write_csv(landing / "dossiers/ho_so_2024-01.csv", [dossier()])
+    _welfare_quarter(landing, "Q1", [activity(), activity(admin_unit="H. Bắc Bình")])
+    lost = [activity(activity_date=f"0{d}/04/2024", quantity="0") for d in range(1, 8)]
+    lost.append(activity(activity_date="15/04/2024", value_vnd="không rõ"))
+    _welfare_quarter(landing, "Q2", lost)
+    done = run_danvan(landing, data)
+    assert done.returncode == 1, done.stdout[-3000:]
+    errors = done.stdout[done.stdout.index("errors:") :]
+    assert "welfare 2024-Q2: welfare/an_sinh_MTTQ_2024-Q2.csv: 8 of 8 rows quarantined" in errors
+    assert "(100.0%, above 50%)" in errors
+    assert "7 × Số lượng" in errors and "1 × Thành tiền" in errors  # the top reasons, counted
+    assert "published: " + str(data / "reporting.duckdb") in done.stdout
+    con = duckdb.connect(str(data / "reporting.duckdb"), read_only=True)
+    try:
+        periods = con.sql("select distinct period from fact_welfare_activity").fetchall()
+        dossiers = con.sql("select count(*) from fact_dossier").fetchall()[0][0]
+        held = con.sql("select count(*) from quarantine where period = '2024-Q2'").fetchall()
+    finally:
+        con.close()
+    assert periods == [("2024-Q1",)] and dossiers == 1 and held == [(8,)]

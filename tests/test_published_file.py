@@ -209,7 +209,7 @@ def test_the_published_checks_are_those_of_the_rows_published(data, tmp_path):
     )
     con.close()
     assert failed == {
-        "fact_dossier_one_row_per_dossier": "1 violation(s)",
+        "fact_dossier_one_row_per_dossier": "2 row(s) break the rule (1 group(s))",
         "fact_dossier_gx_suite": f"1 of {len(SUITES['fact_dossier'])} expectations failed: "
         "expect_column_values_to_be_unique(dossier_code) 2 rows",
     }

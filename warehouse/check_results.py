@@ -57,13 +57,21 @@ def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
+def _violations_message(rows: int, groups: int, grouped: str | None) -> str:
+    """As the asset check says it: rows of the table, and the query's lines when it groups."""
+    if rows == 0:
+        return "no violations"
+    return f"{rows:,} row(s) break the rule" + (f" ({groups:,} group(s))" if grouped else "")
+
+
 def table_check_rows(con: duckdb.DuckDBPyConnection) -> list[dict]:
     rows = []
     for check in TABLE_CHECKS:
         violations = con.sql(check.violations_sql).pl()
         # sorted: the same violations give the same sample whatever order the query found them
         sample = violations.cast(pl.String).sort(violations.columns).head(SAMPLE_ROWS).to_dicts()
-        found = violations.height
+        # rows of the table, not lines of the query (one line may stand for many rows)
+        found = int(violations[check.rows_column].sum()) if check.rows_column else violations.height
         rows.append(
             {
                 "check_name": check.name,
@@ -73,7 +81,7 @@ def table_check_rows(con: duckdb.DuckDBPyConnection) -> list[dict]:
                 "severity": "ERROR" if check.blocking else "WARN",
                 "blocking": check.blocking,
                 "violations": found,
-                "message": "no violations" if found == 0 else f"{found:,} violation(s)",
+                "message": _violations_message(found, violations.height, check.rows_column),
                 "description": check.description,
                 "details": json.dumps(sample, ensure_ascii=False) if found else None,
                 "checked_at": _now(),
@@ -84,14 +92,20 @@ def table_check_rows(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
 def _suite_message(result: SuiteResult) -> str:
     total, failed = len(result.expectations), result.failed
+    seen = (
+        f" on a sample of {result.rows_validated:,} of {result.rows_in_table:,} rows (the row "
+        "count on the whole table)"
+        if result.sampled
+        else ""
+    )
     if not failed:
-        return f"{total} expectations met"
+        return f"{total} expectations met{seen}"
     named = "; ".join(
         f"{e['expectation']}({e['columns']})"
         + (f" {e['unexpected_count']:,} rows" if e["unexpected_count"] else "")
         for e in failed
     )
-    return f"{len(failed)} of {total} expectations failed: {named}"
+    return f"{len(failed)} of {total} expectations failed{seen}: {named}"
 
 
 def suite_rows(results: list[SuiteResult]) -> list[dict]:

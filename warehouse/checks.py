@@ -11,6 +11,9 @@ class TableCheck:
     description: str
     violations_sql: str
     blocking: bool = False
+    # the column saying how many rows of the table a violation line stands for, when the query
+    # returns groups (one line per code, or per unit and day); none: a line is a row
+    rows_column: str | None = None
 
     @property
     def name(self) -> str:
@@ -47,6 +50,7 @@ TABLE_CHECKS: tuple[TableCheck, ...] = (
         "fact_dossier holds each dossier code once (checked on the whole table, in DuckDB).",
         "select dossier_code, count(*) as rows from fact_dossier group by 1 having count(*) > 1",
         blocking=True,
+        rows_column="rows",
     ),
     TableCheck(
         "fact_dossier",
@@ -62,6 +66,7 @@ TABLE_CHECKS: tuple[TableCheck, ...] = (
         where not exists (select 1 from dim_admin_unit d where d.code = p.admin_unit_code
             and p.received_on between d.valid_from and d.valid_to)""",
         blocking=True,
+        rows_column="dossiers",
     ),
     TableCheck(
         "fact_dossier",
@@ -69,6 +74,7 @@ TABLE_CHECKS: tuple[TableCheck, ...] = (
         "Dossiers whose agency is not in dim_agency (kept and flagged agency_known = false).",
         "select agency_code, count(*) as dossiers from fact_dossier "
         "where not agency_known group by 1",
+        rows_column="dossiers",
     ),
     TableCheck(
         "fact_dossier",
@@ -76,6 +82,7 @@ TABLE_CHECKS: tuple[TableCheck, ...] = (
         "Dossiers whose procedure is not in the catalogue (kept, procedure_known = false).",
         "select procedure_code, count(*) as dossiers from fact_dossier "
         "where not procedure_known group by 1",
+        rows_column="dossiers",
     ),
     TableCheck(
         "fact_feedback",
@@ -83,6 +90,7 @@ TABLE_CHECKS: tuple[TableCheck, ...] = (
         "Feedback items whose agency is not in dim_agency (kept, agency_known = false).",
         "select agency_code, count(*) as items from fact_feedback "
         "where not agency_known group by 1",
+        rows_column="items",
     ),
     TableCheck(
         "fact_welfare_activity",

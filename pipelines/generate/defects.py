@@ -22,6 +22,7 @@ class Defect:
     superseded_files: int = 0
     unmatched_files: int = 0
     reason_contains: str = ""  # a fragment of the quarantine reason
+    fails_checks: tuple[str, ...] = ()  # the checks it makes fail (a staging one on its period)
 
 
 DEFECTS: tuple[Defect, ...] = (
@@ -99,6 +100,7 @@ DEFECTS: tuple[Defect, ...] = (
         "dossiers",
         "2024-10",
         "20 rows with procedure code 9.999999 (kept, procedure_known = false)",
+        fails_checks=("fact_dossier_procedure_in_catalogue",),
     ),
     Defect(
         "received_outside_month",
@@ -116,7 +118,14 @@ DEFECTS: tuple[Defect, ...] = (
         quarantined=8,
         reason_contains="not in force",
     ),
-    Defect("stray_file", "dossiers", "", "dossiers/ghi_chu.txt, not an export", unmatched_files=1),
+    Defect(
+        "stray_file",
+        "dossiers",
+        "",
+        "dossiers/ghi_chu.txt, not an export",
+        unmatched_files=1,
+        fails_checks=("landing_inventory_all_files_matched", "load_audit_no_rejected_file"),
+    ),
     Defect(
         "bad_decision_date",
         "procedures",
@@ -229,6 +238,7 @@ DEFECTS: tuple[Defect, ...] = (
         "welfare",
         "2024-Q3",
         "HND: the Tổng cộng row is 1,000,000 VND above the data rows (reported, not fixed)",
+        fails_checks=("staging_welfare_totals_reconciled", "load_audit_totals_reconciled"),
     ),
     Defect("welfare_nfd", "welfare", "2024-Q3", "HLHPN: a CSV in Unicode NFD"),
     Defect(
@@ -273,6 +283,36 @@ def expected_totals(source: str | None = None) -> dict[str, int]:
         "superseded_files": sum(d.superseded_files for d in chosen),
         "unmatched_files": sum(d.unmatched_files for d in chosen),
     }
+
+
+def explain_failed_checks(failed) -> str:
+    """The demo's failed checks, each said to be the injected defect it is there to catch — or
+    not one, which then needs looking at. `failed`: objects with a name and a partition."""
+    lines, surprises = [], 0
+    for check in failed:
+        defect = next(
+            (
+                d
+                for d in DEFECTS
+                if check.name in d.fails_checks and check.partition in (None, d.period)
+            ),
+            None,
+        )
+        if defect is None:
+            surprises += 1
+            lines.append(f"  ! {check}: NOT an injected defect — look at it in the Dagster UI")
+        else:
+            lines.append(
+                f"  - {check}: expected, the injected defect '{defect.name}' ({defect.description})"
+            )
+    if surprises:
+        lines.append(f"{surprises} failed check(s) are not explained by the sample's defects.")
+    else:
+        lines.append(
+            "Each is an injected defect of the sample data, there to show a failed check: "
+            "`make ui`, then Assets → the asset → Checks."
+        )
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- row-level injections on text
