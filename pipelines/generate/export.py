@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -23,6 +24,14 @@ STATUS_LABELS = {
     10: "Đã trả kết quả",
 }
 CHANNEL_LABELS = {1: "Trực tiếp", 2: "Trực tuyến", 3: "Bưu chính công ích"}
+
+
+@dataclass
+class GenerateReport:
+    """What a `danvan generate` wrote."""
+
+    files: int = 0
+    dossier_rows: int = 0
 
 
 def as_text(
