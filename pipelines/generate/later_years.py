@@ -82,6 +82,10 @@ class Coverage:
         whole = [q for q in range(1, 5) if dt.date(self.year, 3 * q, 1) in self.months]
         return [(self.year, q) for q in whole]
 
+    @property
+    def quarter_months(self) -> list[dt.date]:
+        return [m for m in self.months if (m.year, (m.month + 2) // 3) in self.quarters]
+
 
 def coverage(year: int, as_of: dt.date = AS_OF) -> Coverage:
     if year == 2025:
@@ -277,9 +281,11 @@ def generate_later(
     _write_dossiers(out, rng, procedures, cover, scale, echo, written)
     feedback = feedback_items(rng, cover.months, cover.export_at, FEEDBACK_PER_MONTH)
     written.files += _write_feedback(out, feedback, cover)
-    written.files += _write_engagement(out, engagement_events(rng, cover.months))
-    welfare = welfare_activities(rng, cover.quarters, WELFARE_ROWS_PER_REPORT)
-    written.files += _write_welfare(out, welfare)
+    if cover.quarters:  # a quarterly report comes after its quarter
+        events = engagement_events(rng, cover.quarter_months)
+        written.files += _write_engagement(out, events)
+        welfare = welfare_activities(rng, cover.quarters, WELFARE_ROWS_PER_REPORT)
+        written.files += _write_welfare(out, welfare)
     written.files += _write_models(out, model_register(seed, rng, year, MODELS_IN_REGISTER), year)
     echo(f"  {year}: feedback, engagement, welfare and the model register written")
     return written
