@@ -185,11 +185,13 @@ def engagement_events(rng: np.random.Generator, months: list[dt.date]) -> pl.Dat
     ).sort("event_date", "level", "admin_unit_code")
 
 
-def _typed_names(rng: np.random.Generator, units: pl.DataFrame) -> pl.Series:
+def _typed_names(rng: np.random.Generator, units: pl.DataFrame, named: pl.DataFrame) -> pl.Series:
     """Names as people type them: full, with the type in lower case or abbreviated, without
-    the type where no other unit then has the same name, in capitals, or the code."""
-    keys = units.select(key=place_key(pl.col("name")))["key"]
-    unique = ~keys.is_duplicated()
+    the type where no other unit of `named` (those a name may mean then) has the same name, in
+    capitals, or the code."""
+    keys = named.select(key=place_key(pl.col("name")))["key"]
+    alone = keys.filter(~keys.is_duplicated())
+    unique = units.select(place_key(pl.col("name")).is_in(alone.implode())).to_series()
     short = {"Thành phố": "TP.", "Thị xã": "TX.", "Huyện": "H.", "Phường": "P.", "Xã": "xã"}
     bare = units["name"].str.slice(units["unit_type"].str.len_chars() + 1)
     abbreviated = units["unit_type"].replace(short) + " " + bare
@@ -222,12 +224,13 @@ def welfare_activities(
     for year, quarter in quarters:
         start = dt.date(year, 3 * quarter - 2, 1)
         after = start >= REFORM_DATE
-        units = era_units(after).filter(
-            pl.col("level_vi").is_in(["Xã", "Đặc khu"] if after else ["Huyện"])
+        named = era_units(after).filter(  # the levels a welfare report names on the date
+            pl.col("level_vi").is_in(["Tỉnh", "Xã", "Đặc khu"] if after else ["Tỉnh", "Huyện"])
         )
+        units = named.filter(pl.col("level_vi") != "Tỉnh")
         n = rows_per_report * len(ORGANISATIONS)
         place = units[rng.integers(0, units.height, n)]
-        typed = _typed_names(rng, place)
+        typed = _typed_names(rng, place, named)
         whole_province = rng.random(n) < 0.06
         whole = np.array(["Tỉnh", "Toàn tỉnh"] + (["Tỉnh Lâm Đồng"] if after else []))
         typed = np.where(whole_province, whole[rng.integers(0, whole.size, n)], typed.to_numpy())
