@@ -4,10 +4,12 @@ while the sample applies and everything else loads."""
 
 import datetime as dt
 
+import duckdb
 import polars as pl
 
 from tests.helpers import dossier, write_csv
 from warehouse.agencies import SAMPLE_CSV, agencies, read_agencies
+from warehouse.build import Warehouse
 from warehouse.inventory import record_landing
 from warehouse.paths import DataPaths
 from warehouse.reference import REFERENCE_DIR, admin_units
@@ -96,6 +98,19 @@ def test_a_bad_supplied_list_is_rejected_alone_and_the_sample_applies(tmp_path):
         assert problem in reason
     assert "99999" not in reason and "31/12/2025" not in reason  # no raw cell quoted
     assert not DataPaths(data).reference("agencies.csv").exists()
+
+    warehouse = Warehouse(DataPaths(data))
+    with warehouse.connect() as con:
+        for table in ("dim_agency", "load_audit"):
+            warehouse.run(con, table)
+    con = duckdb.connect(str(DataPaths(data).build_db), read_only=True)
+    try:
+        audit = con.sql("select source_file, status, message from load_audit").fetchall()
+        sample = con.sql("select count(*) from dim_agency").fetchall()[0][0]
+    finally:
+        con.close()
+    assert audit == [("reference/agencies.csv", "rejected", reason)]
+    assert sample == read_agencies(SAMPLE_CSV).height
 
 
 def test_a_list_without_its_columns_or_unreadable_is_rejected(tmp_path):
