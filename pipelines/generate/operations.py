@@ -92,6 +92,12 @@ def _month_quality(month: dt.date, days: WorkingDays) -> float:
     return dip + (SETTLING_DIP if 0 <= after < 62 else 0.0)
 
 
+def _draw(rng: np.random.Generator, procedures: pl.DataFrame, rows: int) -> pl.DataFrame:
+    """`rows` procedures, the busy ones more often."""
+    weight = (procedures["weight"] / procedures["weight"].sum()).to_numpy()
+    return procedures[rng.choice(procedures.height, rows, p=weight)]
+
+
 def month_dossiers(
     rng: np.random.Generator,
     month: dt.date,
@@ -105,37 +111,23 @@ def month_dossiers(
     catalogue rows by level, the province's with the number of their `department`."""
     days = working_days()
     month_days = days.of_month(month)
-    expected = units["per_day"].to_numpy() * month_days.size * scale
-    counts = rng.poisson(expected)
-    unit = units[np.repeat(np.arange(units.height), counts)]
+    units = units.sort("level_vi", maintain_order=True)  # rows of a level together, as drawn
+    counts = rng.poisson(units["per_day"].to_numpy() * month_days.size * scale)
+    of_unit = np.repeat(np.arange(units.height), counts)
+    unit = units[of_unit]
     n = unit.height
     received = office_times(rng, month_days[rng.integers(0, month_days.size, n)])
-
     procedure = pl.concat(
         [
-            (table := procedures[level])[
-                rng.choice(
-                    table.height,
-                    int(rows),
-                    p=(table["weight"] / table["weight"].sum()).to_numpy(),
-                )
-            ]
+            _draw(rng, procedures[level], rows)
             for level, rows in unit.group_by("level_vi", maintain_order=True).len().iter_rows()
         ]
     )
-    # rows in the order of the groups above, so units and procedures line up
-    order = np.concatenate(
-        [
-            np.flatnonzero((unit["level_vi"] == level).to_numpy())
-            for level in unit["level_vi"].unique(maintain_order=True)
-        ]
-    )
-    unit, received = unit[order], received[order]
     limit = procedure["time_limit"].cast(pl.Int64).to_numpy()
     received_index = days.index(received)
     due = days.day(received_index + limit).astype("datetime64[s]") + DUE_TIME
 
-    drift = rng.normal(0, 0.03, units.height)[np.repeat(np.arange(units.height), counts)][order]
+    drift = rng.normal(0, 0.03, units.height)[of_unit]  # this month's luck of each unit
     on_time_share = np.clip(
         unit["on_time"].to_numpy() + drift - _month_quality(month, days), 0.5, 0.997
     )
