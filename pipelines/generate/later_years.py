@@ -159,6 +159,7 @@ def _write_dossiers(
         headers = {"applicant_key": "Số CCCD", **(PORTAL_HEADERS if portal else {})}
         headed = with_headers(text, DOSSIERS, headers)
         name = f"ho_so_{period}__{cover.stamp}"
+        # a spreadsheet writer goes row by row: only small months are written as .xlsx
         if period in ("2025-05", "2026-01") and scale <= 0.2:
             write_xlsx(
                 headed,
