@@ -3,7 +3,8 @@
 import numpy as np
 import polars as pl
 
-# (field, provincial department index in agencies_sample.csv, weight in dossier volumes)
+# (field, number of the handling department (H36.60.<nn> in agencies_sample.csv), weight in dossier
+# volumes)
 PROVINCE_FIELDS = [
     ("Đăng ký kinh doanh", 3, 9),
     ("Đất đai", 7, 14),
