@@ -167,6 +167,18 @@ def test_on_time_shares_vary_between_units_and_months_with_a_tet_dip(built):
     assert online.to_series().min() < 0.15 and online.to_series().max() > 0.5
 
 
+def test_party_secretaries_mostly_keep_the_reception_norm(built):
+    *_, con = built
+    shares = dict(
+        con.sql(
+            "select year, value from mart_province_scorecard "
+            "where indicator_code = 'periodic_reception_norm_share'"
+        ).fetchall()
+    )
+    assert set(shares) == set(YEARS)
+    assert all(0.75 <= share < 1 for share in shares.values()), shares
+
+
 def test_2026_ends_with_the_last_full_month_before_the_export(built):
     landing, *_ = built
     dossier_months = sorted(p.name[6:13] for p in (landing / "dossiers").glob("ho_so_2026-*"))

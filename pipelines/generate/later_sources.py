@@ -58,12 +58,18 @@ def _era_frames(months: list[dt.date]) -> list[tuple[list[dt.date], pl.DataFrame
     return [(ms, era_units(ms[0] >= REFORM_DATE)) for ms in (before, after) if ms]
 
 
-def _working_day_in(rng: np.random.Generator, months: np.ndarray) -> np.ndarray:
-    """A random working day in each given month (datetime64[M])."""
+def _working_day_in(
+    rng: np.random.Generator, months: np.ndarray, half: int | None = None
+) -> np.ndarray:
+    """A random working day in each given month (datetime64[M]), or in its first (`half` 0) or
+    second (1) half of working days."""
     days = working_days().day_of_index
     month_of_day = days.astype("datetime64[M]")
     start = np.searchsorted(month_of_day, months, side="left")
     end = np.searchsorted(month_of_day, months, side="right")
+    if half is not None:
+        middle = (start + end) // 2
+        start, end = (start, middle) if half == 0 else (middle, end)
     return days[start + (rng.random(months.size) * (end - start)).astype(int)]
 
 
@@ -125,13 +131,16 @@ def feedback_items(
     )
 
 
-# (who chairs, event type, levels it happens at, chance per unit and month, planned)
+# (who chairs, event type, levels it happens at, chance per unit and month, planned, half of
+# the month): a commune's Party secretary owes two reception days a month (docs/calendar.md),
+# one in each half, and sometimes misses one
 _EVENTS = [
-    ("Bí thư", PERIODIC, ("Tỉnh", "Huyện"), 1.0, True),
-    ("Bí thư", PERIODIC, ("Xã", "Đặc khu"), 0.45, True),
-    ("Chủ tịch UBND", PERIODIC, ("Tỉnh", "Huyện", "Xã", "Đặc khu"), 0.3, True),
-    ("Chủ tịch UBND", DIALOGUE, ("Tỉnh", "Huyện", "Xã", "Đặc khu"), 0.08, True),
-    ("Chủ tịch UBND", ADHOC, ("Xã", "Đặc khu"), 0.04, False),
+    ("Bí thư", PERIODIC, ("Tỉnh", "Huyện"), 0.95, True, None),
+    ("Bí thư", PERIODIC, ("Xã", "Đặc khu"), 0.9, True, 0),
+    ("Bí thư", PERIODIC, ("Xã", "Đặc khu"), 0.8, True, 1),
+    ("Chủ tịch UBND", PERIODIC, ("Tỉnh", "Huyện", "Xã", "Đặc khu"), 0.3, True, None),
+    ("Chủ tịch UBND", DIALOGUE, ("Tỉnh", "Huyện", "Xã", "Đặc khu"), 0.08, True, None),
+    ("Chủ tịch UBND", ADHOC, ("Xã", "Đặc khu"), 0.04, False, None),
 ]
 _COMMITTEE = {
     "Tỉnh": "Tỉnh ủy",
@@ -143,16 +152,18 @@ _PEOPLES = {"Tỉnh": "tỉnh", "Huyện": "huyện", "Xã": "xã", "Đặc khu"
 
 
 def engagement_events(rng: np.random.Generator, months: list[dt.date]) -> pl.DataFrame:
-    """At most one event per unit, month, type and chair, so that no two share a key."""
+    """At most one event per unit, month (or half of it), type and chair, so that no two share
+    a key."""
     parts = []
     for era_months, units in _era_frames(months):
         grid = units.join(pl.DataFrame({"month": era_months}), how="cross")
-        for chair, event_type, levels, chance, planned in _EVENTS:
+        for chair, event_type, levels, chance, planned, half in _EVENTS:
             cells = grid.filter(pl.col("level_vi").is_in(levels))
             cells = cells.filter(pl.Series(rng.random(cells.height) < chance))
             if cells.is_empty():
                 continue
-            day = _working_day_in(rng, cells["month"].to_numpy().astype("datetime64[M]"))
+            month = cells["month"].to_numpy().astype("datetime64[M]")
+            day = _working_day_in(rng, month, half)
             role = (
                 pl.format("Bí thư {}", pl.col("level_vi").replace_strict(_COMMITTEE))
                 if chair == "Bí thư"
