@@ -34,6 +34,7 @@ GROUPS = {  # table → its group in the Dagster UI
     "fact_mobilization_model": "models",
     "quarantine": "quality",
     "load_audit": "quality",
+    "mart_source_coverage": "scorecard",
     "mart_dossier_monthly": "dossiers",
     "mart_procedure_publication": "procedures",
     "mart_engagement_yearly": "engagement",
