@@ -15,8 +15,10 @@ with years as (
     union
     select distinct register_year from fact_mobilization_model
 ),
-scopes(suffix, scope_level, scope_vi) as (
-    values ('', null, ''), ('_provincial_centre', 'province', ' (Trung tâm PVHCC tỉnh)')
+scopes(suffix, scope_level, scope_vi, scope_en) as (
+    values
+        ('', null, '', ''),
+        ('_provincial_centre', 'province', ' (Trung tâm PVHCC tỉnh)', ' (provincial centre)')
 ),
 dossier_year as (
     -- from the monthly mart (§A counts by receipt and by finishing month): its 12k rows give
@@ -25,6 +27,7 @@ dossier_year as (
         y.year,
         s.suffix,
         s.scope_vi,
+        s.scope_en,
         cast(coalesce(sum(m.received) filter (m.year = y.year), 0) as bigint) as received,
         cast(coalesce(sum(m.received_online) filter (m.year = y.year), 0) as bigint)
             as received_online,
@@ -91,35 +94,36 @@ service_index as (
 indicators as (
     select year, 'dossiers_received' || suffix as indicator_code, received::double as value,
         null::double as numerator, null::double as denominator, 'hồ sơ' as unit,
-        'Số hồ sơ tiếp nhận' || scope_vi as name_vi, 'Dossiers received' as name_en,
+        'Số hồ sơ tiếp nhận' || scope_vi as name_vi, 'Dossiers received' || scope_en as name_en,
         'dossiers' as source
     from dossier_year
     union all
     select year, 'dossiers_received_online' || suffix, received_online, null, null, 'hồ sơ',
-        'Số hồ sơ tiếp nhận trực tuyến' || scope_vi, 'Dossiers received online',
+        'Số hồ sơ tiếp nhận trực tuyến' || scope_vi, 'Dossiers received online' || scope_en,
         'dossiers' as source
     from dossier_year
     union all
     select year, 'dossiers_received_online_share' || suffix,
         received_online / nullif(received, 0), received_online, received, 'tỷ lệ',
-        'Tỷ lệ hồ sơ trực tuyến' || scope_vi, 'Online share of dossiers received',
+        'Tỷ lệ hồ sơ trực tuyến' || scope_vi, 'Online share of dossiers received' || scope_en,
         'dossiers' as source
     from dossier_year
     union all
     select year, 'dossiers_finished' || suffix, finished, null, null, 'hồ sơ',
         'Số hồ sơ đã giải quyết (kể cả năm trước chuyển sang)' || scope_vi,
-        'Dossiers finished (incl. carried over)',
+        'Dossiers finished (incl. carried over)' || scope_en,
         'dossiers' as source
     from dossier_year
     union all
     select year, 'dossiers_on_time_rate' || suffix, finished_on_time / nullif(finished, 0),
         finished_on_time, finished, 'tỷ lệ',
-        'Tỷ lệ hồ sơ giải quyết đúng hạn' || scope_vi, 'On-time rate of finished dossiers',
+        'Tỷ lệ hồ sơ giải quyết đúng hạn' || scope_vi,
+        'On-time rate of finished dossiers' || scope_en,
         'dossiers' as source
     from dossier_year
     union all
     select year, 'dossiers_late' || suffix, late, null, null, 'hồ sơ',
-        'Số hồ sơ giải quyết trễ hạn' || scope_vi, 'Dossiers finished late',
+        'Số hồ sơ giải quyết trễ hạn' || scope_vi, 'Dossiers finished late' || scope_en,
         'dossiers' as source
     from dossier_year
     union all
@@ -213,7 +217,8 @@ indicators as (
     select year, 'service_index_766' || suffix, total, total, points_assessable, 'điểm',
         'Chỉ số phục vụ (QĐ 766), xếp loại ' || rating
             || case suffix when '' then '' else ' (Trung tâm PVHCC tỉnh)' end,
-        'Decision 766 service index (of the assessable points)',
+        'Decision 766 service index (of the assessable points)'
+            || case suffix when '' then '' else ' (provincial centre)' end,
         'dossiers' as source
     from service_index
 )
