@@ -160,7 +160,7 @@ left join norm_totals n
 where t.has_events or t.grouping_id <> 0
 order by t.year, grain desc, level, admin_unit_code;
 
-comment on table mart_engagement_yearly is 'Tiếp công dân, đối thoại theo năm (INDICATORS §D) — engagement per year × level × unit, with level and province roll-ups';
+comment on table mart_engagement_yearly is 'Tiếp công dân, đối thoại theo năm (INDICATORS §D); ba mức tổng hợp trong một bảng: lọc theo cột grain trước khi cộng — engagement per year × level × unit, with level and province roll-ups: filter on grain (unit / level / province) before summing, or each event counts three times';
 comment on column mart_engagement_yearly.year is 'Năm — year';
 comment on column mart_engagement_yearly.grain is 'unit (từng đơn vị) / level (cả cấp) / province (toàn tỉnh) — row grain';
 comment on column mart_engagement_yearly.level is 'Cấp: province / district / commune (dim_level); province ở dòng toàn tỉnh — level, province for the province roll-up';

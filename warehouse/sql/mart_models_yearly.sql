@@ -12,7 +12,7 @@ left join mart_source_coverage c on c.year = m.register_year and c.source = 'mod
 group by all
 order by year, field, level, status;
 
-comment on table mart_models_yearly is 'Mô hình “Dân vận khéo” theo năm, lĩnh vực, cấp, trạng thái — models per register year × field × level × status';
+comment on table mart_models_yearly is 'Mô hình “Dân vận khéo” theo năm, lĩnh vực, cấp, trạng thái — models per register year × field × level × status, one grain: its rows add up to fact_mobilization_model';
 comment on column mart_models_yearly.year is 'Năm của sổ đăng ký — register year';
 comment on column mart_models_yearly.field is 'Lĩnh vực — field';
 comment on column mart_models_yearly.level is 'Cấp: province / district / commune / village, unknown khi trống — level (dim_level)';

@@ -17,7 +17,7 @@ left join mart_source_coverage c on c.year = w.year and c.source = 'welfare'
 group by all
 order by w.year, org_code, admin_unit_code, support_type;
 
-comment on table mart_welfare_yearly is 'An sinh xã hội theo năm, tổ chức, đơn vị (huyện đến 30/6/2025, xã từ 01/7/2025), hình thức — welfare per year × organisation × unit × support type';
+comment on table mart_welfare_yearly is 'An sinh xã hội theo năm, tổ chức, đơn vị (huyện đến 30/6/2025, xã từ 01/7/2025), hình thức — welfare per year × organisation × unit × support type, one grain: its rows add up to fact_welfare_activity';
 comment on column mart_welfare_yearly.year is 'Năm — year';
 comment on column mart_welfare_yearly.org_code is 'Tổ chức — organisation';
 comment on column mart_welfare_yearly.admin_unit_code is 'Mã ĐVHC của báo cáo (huyện hoặc tỉnh đến 30/6/2025; xã, phường, đặc khu hoặc tỉnh từ 01/7/2025) — reported unit';
