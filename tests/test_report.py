@@ -82,8 +82,21 @@ def test_report_shows_the_failed_checks_and_the_totals_mismatch_of_the_demo(repo
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed")
-def test_report_renders_in_headless_chromium(report, tmp_path):
-    shot = tmp_path / "report.png"
+def test_report_renders_in_headless_chromium_in_both_languages(report, tmp_path):
+    """The page as opened (Vietnamese) and with the English toggle checked look different."""
+    english = tmp_path / "bao_cao_en.html"
+    english.write_text(
+        report.read_text(encoding="utf-8")
+        .replace("id='lang-vi' checked", "id='lang-vi'")
+        .replace("id='lang-en'", "id='lang-en' checked"),
+        encoding="utf-8",
+    )
+    shots = [_screenshot(page, tmp_path / f"{page.stem}.png") for page in (report, english)]
+    assert all(shot.stat().st_size > 50_000 for shot in shots)  # charts, not a blank page
+    assert shots[0].read_bytes() != shots[1].read_bytes()
+
+
+def _screenshot(page, shot):
     done = subprocess.run(
         [
             "chromium",
@@ -95,14 +108,14 @@ def test_report_renders_in_headless_chromium(report, tmp_path):
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--user-data-dir={shot.parent / 'profile'}",
             "--window-size=1100,2400",
             f"--screenshot={shot}",
-            report.as_uri(),
+            page.as_uri(),
         ],
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert done.returncode == 0, done.stderr[-1000:]
-    assert shot.stat().st_size > 50_000  # a page with charts, not a blank one
+    return shot
