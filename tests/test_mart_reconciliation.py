@@ -43,7 +43,9 @@ _DOSSIERS_FINISHED = """
         count(*) filter (timeliness in ('early', 'on_time')) as finished_in_time,
         count(*) filter (status_code in (9, 10)) as finished_with_result,
         count(*) filter (status_code in (9, 10) and e_result) as e_results,
-        count(*) filter (rating = 'Không hài lòng') as rated_not_satisfied
+        count(*) filter (rating = 'Không hài lòng') as rated_not_satisfied,
+        sum(date_diff('second', received_at, finished_at)) as processing_seconds,
+        sum(processing_working_days) as processing_working_days
     from fact_dossier where is_finished group by 1"""
 _ENGAGEMENT = """
     select year as key,
@@ -147,7 +149,7 @@ NOT_ADDITIVE_IN = {
         "dossier once per month it stays open (tests/test_marts.py counts them by hand)",
     ),
     "mart_feedback_monthly": dict.fromkeys(
-        ("open_at_end", "overdue_open"),
+        ("open_at_end", "overdue_open", "satisfaction_deductions"),
         "items open at each month's end, a stock (tests/test_marts_mass.py)",
     ),
     "mart_procedure_publication": dict.fromkeys(

@@ -408,6 +408,13 @@ def _index_detail(con, year: int) -> str:
     return f"<table>{head}{body}</table>"
 
 
+_FILE_STATUSES = {  # load_audit.status
+    "loaded": ("đã nạp", "loaded"),
+    "superseded": ("thay bằng lần gửi sau", "superseded by a later delivery"),
+    "rejected": ("bị từ chối", "rejected"),
+}
+
+
 def _quality(con) -> str:
     """The checks of the very rows published (check_results): those that failed, the files'
     totals rows that did not reconcile, then the files and the quarantine."""
@@ -443,10 +450,12 @@ def _quality(con) -> str:
         f"<tr><td>{html.escape(f)}</td><td>{html.escape(m or '')}</td></tr>" for f, m in mismatches
     )
     file_rows = "".join(
-        f"<tr><td>{html.escape(s)}</td><td class=n>{_number(n)}</td></tr>" for s, n in files
+        f"<tr><td>{_both(*_FILE_STATUSES.get(s, (s, s)))}</td><td class=n>{_number(n)}</td></tr>"
+        for s, n in files
     )
     reason_rows = "".join(
-        f"<tr><td>{html.escape(s)}</td><td>{html.escape(r)}</td><td class=n>{_number(n)}</td></tr>"
+        f"<tr><td>{_both(*SOURCES.get(s, (s, s)))}</td><td>{html.escape(r)}</td>"
+        f"<td class=n>{_number(n)}</td></tr>"
         for s, r, n in reasons
     )
     none = f"<p>{_both('Không có.', 'None.')}</p>"

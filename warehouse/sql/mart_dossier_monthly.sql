@@ -143,8 +143,10 @@ select
     -- a late dossier may also be rated badly: never below 0
     greatest(1 - (finished_late + in_progress_overdue + rated_not_satisfied)
         / nullif(finished + in_progress, 0), 0) as satisfaction_766,
+    processing_seconds,
     processing_seconds / nullif(finished, 0) / 86400.0 as avg_processing_days,
     in_progress_paused,
+    processing_working_days,
     processing_working_days / nullif(finished, 0) as avg_processing_working_days
 from counts
 )
@@ -188,3 +190,5 @@ comment on column mart_dossier_monthly.finished_in_time is 'Số hồ sơ giải
 comment on column mart_dossier_monthly.progress_766_in_time is 'Tử số của rate_766_progress: đã giải quyết đúng hạn + đang giải quyết chưa quá hạn — numerator of rate_766_progress';
 comment on column mart_dossier_monthly.progress_766_base is 'Mẫu số của rate_766_progress và satisfaction_766: đã giải quyết + đang giải quyết — denominator of rate_766_progress and satisfaction_766';
 comment on column mart_dossier_monthly.satisfaction_766_deductions is 'Trễ hạn + quá hạn đang giải quyết + không hài lòng (satisfaction_766 = 1 − số này ÷ progress_766_base) — late, overdue open and not-satisfied dossiers: what satisfaction_766 deducts';
+comment on column mart_dossier_monthly.processing_seconds is 'Tổng thời gian xử lý (giây) của hồ sơ kết thúc trong tháng (tử số của avg_processing_days, mẫu số: finished) — total processing time of the dossiers finished, in seconds: the numerator of avg_processing_days';
+comment on column mart_dossier_monthly.processing_working_days is 'Tổng số ngày làm việc xử lý của hồ sơ kết thúc trong tháng (tử số của avg_processing_working_days) — total working days of the dossiers finished: the numerator of avg_processing_working_days';
