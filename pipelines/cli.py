@@ -58,12 +58,20 @@ def _run_and_summarise(args: argparse.Namespace):
 def _scorecard(args: argparse.Namespace) -> int:
     from warehouse.coverage import NoDataError
     from warehouse.scorecard import (
+        PUBLISHED_YEAR,
         compare_published,
         format_comparison,
         format_scorecard,
         read_scorecard,
     )
 
+    if args.compare_published and args.year != PUBLISHED_YEAR:
+        print(
+            f"error: --compare-published: the province's published figures are those of "
+            f"{PUBLISHED_YEAR}, not {args.year}",
+            file=sys.stderr,
+        )
+        return 2
     settings = Settings.from_env(None, args.data_dir)
     try:
         scorecard = read_scorecard(settings.data_dir / "reporting.duckdb", args.year)

@@ -172,6 +172,18 @@ def test_a_year_without_data_is_refused_not_written_empty(published, tmp_path):
         assert "no data for 2024" in done.stderr
 
 
+def test_only_2024_compares_with_published_figures(published):
+    _, data = published
+    done = subprocess.run(
+        [bin_path("danvan"), "scorecard", "--year", "2025", "--compare-published"]
+        + ["--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2 and "published figures are those of 2024" in done.stderr
+
+
 def test_the_scorecard_of_a_partial_year_says_so(published):
     _, data = published
     done = subprocess.run(
