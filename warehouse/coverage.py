@@ -14,7 +14,7 @@ from schemas.common import REFORM_DATE
 from warehouse.reference import scope
 
 # the sources in the order the report lists them, in Vietnamese and English
-SOURCES = {
+SOURCE_NAMES = {
     "dossiers": ("Hồ sơ thủ tục hành chính", "Administrative dossiers"),
     "procedures": ("Danh mục thủ tục hành chính", "Procedure catalogue"),
     "feedback": ("Phản ánh, kiến nghị", "Citizen feedback"),

@@ -10,7 +10,7 @@ UNITS_EN = {
     "thủ tục": "procedures",
     "cuộc": "meetings",
     "buổi": "sessions",
-    "suất": "portions",
+    "suất": "items",
     "căn": "houses",
     "đồng": "VND",
     "mô hình": "models",

@@ -20,7 +20,7 @@ import matplotlib
 
 from schemas.common import REFORM_DATE
 from warehouse.coverage import (
-    SOURCES,
+    SOURCE_NAMES,
     SourceCoverage,
     as_of,
     coverage,
@@ -32,6 +32,7 @@ from warehouse.numbers import format_number, unit_label
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 TEMPLATE = Path(__file__).parent / "templates" / "report.html"
 RED, GREY, BLUE = "#c0392b", "#bbbbbb", "#2e6f9e"
@@ -69,6 +70,11 @@ def _chart(draw: Callable[[str], tuple[object, str]]) -> str:
         figure, alt = draw(lang)
         images.append(f'<img src="{_png(figure)}" alt="{html.escape(alt)}">')
     return _both_html(*images)
+
+
+def _value_ticks(axis, lang: str) -> None:
+    """A chart's value axis in the language's digits (a category axis keeps its names)."""
+    axis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value, "", lang)))
 
 
 def _pick(lang: str, vi: str, en: str) -> str:
@@ -134,7 +140,7 @@ def _coverage_table(year: int, now: dict, before: dict) -> str:
         f"<td>{_complete(now.get(source))}</td>"
         f"<td>{_both(_months(before.get(source), 'vi'), _months(before.get(source), 'en'))}</td>"
         "</tr>"
-        for source, (vi, en) in SOURCES.items()
+        for source, (vi, en) in SOURCE_NAMES.items()
     )
     head = (
         f"<tr><th>{_both('Nguồn', 'Source')}</th><th>{year}</th>"
@@ -169,6 +175,7 @@ def _trends(con, year: int) -> str:
             months, online, marker="s", color=BLUE, label=_pick(lang, "Trực tuyến %", "Online %")
         )
         axis.set_ylim(0, 105)
+        _value_ticks(axis.yaxis, lang)
         axis.set_xlabel(_pick(lang, f"Tháng năm {year}", f"Month of {year}"))
         axis.legend(loc="lower right")
         axis.set_title(
@@ -209,6 +216,7 @@ def _index_ranking(con, year: int) -> str:
         figure, axis = plt.subplots(figsize=(9, 0.3 * max(len(rows), 3) + 1))
         axis.barh([r[0] for r in rows], [r[1] for r in rows], color=RED)
         axis.set_xlim(0, 100)
+        _value_ticks(axis.xaxis, lang)
         level = {
             ("vi", "district"): "cấp huyện",
             ("vi", "commune"): "cấp xã",
@@ -256,6 +264,7 @@ def _welfare(con, year: int) -> str:
             axis.bar(names, heights, bottom=bottom, label=_pick(lang, support, support_en))
             bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
         axis.set_ylabel(_pick(lang, "tỷ đồng", "billion VND"))
+        _value_ticks(axis.yaxis, lang)
         axis.tick_params(axis="x", labelsize=7, labelrotation=0 if lang == "vi" else 12)
         axis.legend(fontsize=8)
         axis.set_title(
@@ -305,6 +314,7 @@ def _engagement(con, year: int) -> str:
             )
         axis.set_xticks(list(positions), [_pick(lang, r[1], r[2]) for r in rows])
         axis.legend(fontsize=8)
+        _value_ticks(axis.yaxis, lang)
         axis.set_title(
             _pick(
                 lang,
@@ -337,6 +347,7 @@ def _index_groups(con, year: int) -> str:
         axis.barh(labels, [maximum for *_, maximum in groups], color="#eeeeee")
         axis.barh(labels, [(v or 0) for v in scores], color=RED)
         axis.invert_yaxis()
+        _value_ticks(axis.xaxis, lang)
         score = format_number(normalised or 0, "điểm", lang)
         points = format_number(total or 0, "điểm", lang)
         of = format_number(assessable or 0, "", lang)
@@ -454,7 +465,7 @@ def _quality(con) -> str:
         for s, n in files
     )
     reason_rows = "".join(
-        f"<tr><td>{_both(*SOURCES.get(s, (s, s)))}</td><td>{html.escape(r)}</td>"
+        f"<tr><td>{_both(*SOURCE_NAMES.get(s, (s, s)))}</td><td>{html.escape(r)}</td>"
         f"<td class=n>{_number(n)}</td></tr>"
         for s, r, n in reasons
     )
@@ -536,7 +547,7 @@ def render(reporting_db: Path, year: int) -> str:
     day = as_of(now)
     as_of_vi = "—" if day is None else f"{day:%d/%m/%Y}"
     as_of_en = "—" if day is None else f"{day:%Y-%m-%d}"
-    partial = not all(c.is_complete for c in now.values()) or len(now) < len(SOURCES)
+    partial = not all(c.is_complete for c in now.values()) or len(now) < len(SOURCE_NAMES)
     source = _both(
         f"{province} — số liệu từ kho dữ liệu đã công bố, tính đến ngày {as_of_vi}."
         + (" Năm chưa đủ số liệu: xem số tháng của từng nguồn." if partial else ""),
