@@ -9,6 +9,8 @@ import duckdb
 import pytest
 
 from tests.test_reform import built  # noqa: F401  (the fixture: 2025–2026 exports of every source)
+from warehouse.build import render_sql
+from warehouse.reference import scope_frame
 from warehouse.tables import TABLE_NAMES
 
 MARTS = tuple(name for name in TABLE_NAMES if name.startswith("mart_"))
@@ -260,6 +262,27 @@ def test_a_mart_that_lost_a_row_or_a_column_is_caught(built, tmp_path):  # noqa:
     assert mismatches(con, "mart_welfare_yearly") == [
         (None, None, "gifts", "no count on the facts side", None)
     ]
+
+
+def test_a_model_without_a_unit_counts_on_the_province_row(built):  # noqa: F811
+    _, data, _ = built
+    con = duckdb.connect()
+    con.execute(f"attach '{data / 'build.duckdb'}' as b (read_only)")
+    for table in ("fact_engagement_event", "fact_welfare_activity", "dim_admin_unit"):
+        con.execute(f"create view {table} as from b.{table}")
+    con.execute("create table mart_source_coverage as from b.mart_source_coverage")
+    con.execute(
+        "create table fact_mobilization_model as from b.fact_mobilization_model; "
+        "insert into fact_mobilization_model by name select 2025 as register_year, "
+        "'Không rõ đơn vị' as model_name, true as is_recognised"
+    )
+    con.register("ref_scope", scope_frame())
+    con.execute(render_sql("mart_commune_yearly"))
+    assert mismatches(con, "mart_commune_yearly") == []
+    assert con.sql(
+        "select models_registered, models_recognised from mart_commune_yearly "
+        "where year = 2025 and unit_code_2025 = '68'"
+    ).fetchall() == [(2, 1)]  # the district's model of tests/test_reform.py, and this one
 
 
 def test_the_demo_marts_add_up_to_their_facts(demo):

@@ -2,7 +2,8 @@
 -- every engagement event, welfare row and model of the year counted in the unit in force since
 -- 2025-07-01 that its territory belongs to — so the split year 2025 (and any earlier year) is
 -- read per new commune, from rows, never by re-adding ratios. A report made for a district or
--- the province before the reform lies within no single commune: it counts on the province row.
+-- the province before the reform lies within no single commune, nor does a model registered
+-- without a unit code: they count on the province row.
 create or replace table mart_commune_yearly as
 with engagement as (
     select year, unit_code_2025,
@@ -31,11 +32,11 @@ welfare as (
     group by all
 ),
 models as (
-    select register_year as year, unit_code_2025,
+    select register_year as year, coalesce(unit_code_2025, s.province_code) as unit_code_2025,
         count(*) as models_registered,
         count(*) filter (is_recognised) as models_recognised
     from fact_mobilization_model
-    where unit_code_2025 is not null
+    cross join ref_scope s
     group by all
 ),
 cells as (
