@@ -72,21 +72,27 @@ def _run_and_summarise(args: argparse.Namespace):
 
 
 def _scorecard(args: argparse.Namespace) -> int:
+    from warehouse.coverage import NoDataError
     from warehouse.scorecard import (
+        PUBLISHED_YEAR,
         compare_published,
         format_comparison,
         format_scorecard,
         read_scorecard,
     )
 
+    if args.compare_published and args.year != PUBLISHED_YEAR:
+        print(
+            f"error: --compare-published: the province's published figures are those of "
+            f"{PUBLISHED_YEAR}, not {args.year}",
+            file=sys.stderr,
+        )
+        return 2
     settings = Settings.from_env(None, args.data_dir)
     try:
         scorecard = read_scorecard(settings.data_dir / "reporting.duckdb", args.year)
-    except FileNotFoundError as error:
+    except (FileNotFoundError, NoDataError) as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
-    if scorecard.height == 0:
-        print(f"error: no scorecard rows for {args.year}", file=sys.stderr)
         return 2
     print(format_scorecard(scorecard, args.year))
     if args.compare_published:
@@ -126,13 +132,18 @@ def _dictionary(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from warehouse.coverage import NoDataError
     from warehouse.report import write
 
     path = _published(args.data_dir)
     if path is None:
         return 2
     out = Path(args.out or path.parent / "reports" / f"bao_cao_{args.year}.html")
-    print(f"wrote {write(path, args.year, out)}")
+    try:
+        print(f"wrote {write(path, args.year, out)}")
+    except NoDataError as error:
+        print(f"error: {error}; no report written", file=sys.stderr)
+        return 2
     return 0
 
 
