@@ -171,7 +171,8 @@ def test_table_check_violations_count_rows_not_groups():
     con.execute(
         "create table fact_dossier as select 'D' || range as dossier_code, "
         "'9.999999' as procedure_code, false as procedure_known, true as agency_known, "
-        "'H60.02' as agency_code, '60' as admin_unit_code, timestamp '2024-01-05' as received_at "
+        "'H36.60.02' as agency_code, '60' as admin_unit_code, "
+        "timestamp '2024-01-05' as received_at "
         "from range(20)"
     )
     con.execute(
