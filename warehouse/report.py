@@ -156,18 +156,30 @@ def _complete(found: SourceCoverage | None) -> str:
     return f'<span class="partial">{_both("một phần", "partial")}</span>'
 
 
-def _trends(con, year: int) -> str:
-    rows = con.sql(
-        "select period, sum(finished_in_time) / nullif(sum(finished), 0), "
-        "sum(received_online) / nullif(sum(received), 0) from mart_dossier_monthly "
-        "where period like ? group by period order by period",
-        params=[f"{year}-%"],
+def trend_rows(con, year: int) -> list[tuple]:
+    """(month, on-time share, online share) of the months the dossier exports of the year cover."""
+    # the months the dossier exports cover: an export made on 2 December holds a few dossiers
+    # finished that month and none received, which is not a month of 0 % online
+    return con.sql(
+        "select m.period, sum(m.finished_in_time) / nullif(sum(m.finished), 0), "
+        "sum(m.received_online) / nullif(sum(m.received), 0) from mart_dossier_monthly m "
+        "join mart_source_coverage c on c.year = ? and c.source = 'dossiers' "
+        "and m.period between strftime(c.first_month, '%Y-%m') and strftime(c.last_month, '%Y-%m') "
+        "group by m.period order by m.period",
+        params=[year],
     ).fetchall()
+
+
+def _trends(con, year: int) -> str:
+    rows = trend_rows(con, year)
 
     def draw(lang: str):
         figure, axis = plt.subplots(figsize=(9, 3.2))
         months = [r[0][-2:] for r in rows]
-        on_time, online = [100 * (r[1] or 0) for r in rows], [100 * (r[2] or 0) for r in rows]
+        # a month with nothing to divide is a gap in the line, not 0 %
+        on_time, online = (
+            [float("nan") if r[i] is None else 100 * r[i] for r in rows] for i in (1, 2)
+        )
         axis.plot(
             months, on_time, marker="o", color=RED, label=_pick(lang, "Đúng hạn %", "On time %")
         )
@@ -373,6 +385,11 @@ RATINGS_EN = {
     "Trung bình": "average",
     "Yếu": "weak",
 }
+# warehouse/service_index_766.yaml `all_or_nothing`: why 145 of 146 can score 0
+_ALL_OR_NOTHING = (
+    "một trường hợp trễ hạn là cả kỳ không đạt điểm (quy tắc của Cổng DVCQG)",
+    "one late item scores the whole period 0 (the portal's rule)",
+)
 _STATUSES = {
     "scored": ("chấm từ số liệu", "scored"),
     "zero_denominator": ("không có gì để tính", "nothing to count"),
@@ -388,7 +405,7 @@ def _index_detail(con, year: int) -> str:
     scored from the province's own counts (not assessable: which export column is missing)."""
     rows = con.sql(
         "select d.name_vi, d.name_en, d.numerator, d.denominator, d.points, d.max_points, "
-        "d.status, d.reason from mart_service_index_766_detail d "
+        "d.status, d.reason, i.all_or_nothing from mart_service_index_766_detail d "
         "join dim_service_index_766_indicator i "
         "using (profile, indicator_code) "
         f"where d.profile = {DEFAULT_PROFILE} and d.unit_type = 'province' "
@@ -396,20 +413,26 @@ def _index_detail(con, year: int) -> str:
         params=[str(year)],
     ).fetchall()
 
-    def note(status: str, reason: str | None) -> str:
+    def note(status: str, reason: str | None, all_or_nothing: bool) -> str:
         vi, en = _STATUSES.get(status, (status, status))
+        if status == "scored" and all_or_nothing:
+            vi, en = f"{vi}: {_ALL_OR_NOTHING[0]}", f"{en}: {_ALL_OR_NOTHING[1]}"
         if reason is None:
             return _both(vi, en)
-        # the mart's reasons are written 'Vietnamese — English'
+        # the mart's reasons are written 'Vietnamese — English'; one that restates the status
+        # ('nothing to count: …') stands alone
         reason_vi, _, reason_en = reason.partition(" — ")
-        return _both(f"{vi}: {reason_vi}", f"{en}: {reason_en or reason_vi}")
+        reason_en = reason_en or reason_vi
+        if reason_en.lower().startswith(en.lower()) or status == "not_scored":
+            return _both(reason_vi, reason_en)
+        return _both(f"{vi}: {reason_vi}", f"{en}: {reason_en}")
 
     body = "".join(
         f"<tr><td>{_both(vi, en)}</td><td class=n>{_number(n)}</td>"
         f"<td class=n>{_number(d)}</td><td class=n>"
         f"{'—' if points is None else _number(points, 'điểm')} / {_number(maximum)}</td>"
-        f"<td>{note(status, reason)}</td></tr>"
-        for vi, en, n, d, points, maximum, status, reason in rows
+        f"<td>{note(status, reason, all_or_nothing)}</td></tr>"
+        for vi, en, n, d, points, maximum, status, reason, all_or_nothing in rows
     )
     head = (
         f"<tr><th>{_both('Chỉ tiêu', 'Indicator')}</th><th>{_both('Tử số', 'Numerator')}</th>"
