@@ -245,3 +245,15 @@ def test_the_monthly_trend_stops_at_the_months_the_exports_cover(published, tmp_
     finally:
         connection.close()
     assert months and months[-1] == last < "2025-12"
+
+
+def test_the_quality_section_counts_the_files_of_the_year(con, page_2025):
+    def loaded(where: str) -> int:
+        return con.sql(
+            f"select count(*) from load_audit where status = 'loaded' and {where}"
+        ).fetchall()[0][0]
+
+    of_2025, of_all = loaded("period like '2025%'"), loaded("true")
+    assert 0 < of_2025 < of_all  # the hand-made exports hold 2025 and 2026 files
+    row = re.search(r"loaded</span></td><td class=n>(.*?)</td>", page_2025)
+    assert row and re.sub(r"<[^>]+>", "", row.group(1)).strip().endswith(str(of_2025))

@@ -442,6 +442,7 @@ def _index_detail(con, year: int) -> str:
     return f"<table>{head}{body}</table>"
 
 
+FILES_OF_THE_YEAR = ("Tệp của năm (và tệp bị từ chối)", "Files of the year (and rejected files)")
 _FILE_STATUSES = {  # load_audit.status
     "loaded": ("đã nạp", "loaded"),
     "superseded": ("thay bằng lần gửi sau", "superseded by a later delivery"),
@@ -449,9 +450,11 @@ _FILE_STATUSES = {  # load_audit.status
 }
 
 
-def _quality(con) -> str:
-    """The checks of the very rows published (check_results): those that failed, the files'
-    totals rows that did not reconcile, then the files and the quarantine."""
+def _quality(con, year: int) -> str:
+    """The checks of the very rows published (check_results): those that failed; then the
+    year's files (their period in the year, or none read from a rejected file): totals rows
+    that did not reconcile, statuses and the quarantine."""
+    of_year = "(period like ? || '%' or period is null)"
     checked = con.sql(
         "select count(*), count(*) filter (not passed), max(checked_at) from check_results"
     ).fetchall()[0]
@@ -461,12 +464,17 @@ def _quality(con) -> str:
     ).fetchall()
     mismatches = con.sql(
         "select source_file, totals_message from load_audit "
-        "where not totals_reconciled order by source_file"
+        f"where not totals_reconciled and {of_year} order by source_file",
+        params=[str(year)],
     ).fetchall()
-    files = con.sql("select status, count(*) from load_audit group by 1 order by 1").fetchall()
+    files = con.sql(
+        f"select status, count(*) from load_audit where {of_year} group by 1 order by 1",
+        params=[str(year)],
+    ).fetchall()
     reasons = con.sql(
         "select source, regexp_replace(reason, '''[^'']*''', '…', 'g') as reason, count(*) "
-        "from quarantine group by all order by 3 desc, 1, 2 limit 10"
+        "from quarantine where period like ? || '%' group by all order by 3 desc, 1, 2 limit 10",
+        params=[str(year)],
     ).fetchall()
     total, failing, checked_at = checked
     when = "—" if checked_at is None else f"{checked_at:%Y-%m-%d %H:%M}"
@@ -510,7 +518,7 @@ def _quality(con) -> str:
             if mismatches
             else none
         )
-        + f"<h3>{_both('Tệp đã nhận', 'Files received')}</h3>"
+        + f"<h3>{_both(*FILES_OF_THE_YEAR)}</h3>"
         f"<table><tr><th>{_both('Trạng thái tệp', 'File status')}</th>"
         f"<th>{_both('Số tệp', 'Files')}</th></tr>{file_rows}</table>"
         f"<h3>{_both('Lý do cách ly nhiều nhất', 'Top quarantine reasons')}</h3>"
@@ -559,7 +567,7 @@ def render(reporting_db: Path, year: int) -> str:
                 "Decision 766 group scores",
                 _index_groups(con, year),
             ),
-            ("Chất lượng dữ liệu", "Data quality", _quality(con)),
+            ("Chất lượng dữ liệu", "Data quality", _quality(con, year)),
         ]
     finally:
         con.close()
