@@ -102,8 +102,8 @@ def test_months_covered_per_source_are_those_of_the_rows(con):
 
 
 def test_from_2025_the_new_communes_are_ranked(con):
-    unit_type, rows = ranking(con, 2025)
-    assert unit_type == "commune"
+    unit_type, rows, ranked = ranking(con, 2025)
+    assert unit_type == "commune" and ranked >= len(rows)
     names = {name for name, _ in rows}
     # the 2025 communes by their names since the reform, not the districts of 2025-H1
     assert names and names <= set(

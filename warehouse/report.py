@@ -202,7 +202,10 @@ def _trends(con, year: int) -> str:
     return _chart(draw)
 
 
-def ranking(con, year: int) -> tuple[str, list[tuple[str, float]]]:
+SHOWN_AT_EACH_END = 15  # a ranking of many units shows the best and the weakest this many
+
+
+def ranking(con, year: int) -> tuple[str, list[tuple[str, float]], int]:
     """The units the year ranks — districts before the 2025 reform, the new communes from the
     reform's year — with their names at the year's end, weakest first: every one when they are
     few, else the 15 best and the 15 weakest, on the normalised total (units differ in what
@@ -216,11 +219,13 @@ def ranking(con, year: int) -> tuple[str, list[tuple[str, float]]]:
         "order by s.total_normalised, s.unit_code",
         params=[year, unit_type, str(year)],
     ).fetchall()
-    return unit_type, rows[:15] + rows[-15:] if len(rows) > 30 else rows
+    ends = SHOWN_AT_EACH_END
+    shown = rows[:ends] + rows[-ends:] if len(rows) > 2 * ends else rows
+    return unit_type, shown, len(rows)
 
 
 def _index_ranking(con, year: int) -> str:
-    unit_type, rows = ranking(con, year)
+    unit_type, rows, ranked = ranking(con, year)
     if not rows:
         return f"<p>{_both('Chưa có điểm Chỉ số 766 của năm.', 'No 766 scores for the year.')}</p>"
 
@@ -235,13 +240,20 @@ def _index_ranking(con, year: int) -> str:
             ("en", "district"): "districts",
             ("en", "commune"): "communes",
         }[lang, unit_type]
-        axis.set_title(
-            _pick(
-                lang,
-                f"Xếp hạng {level} theo Chỉ số 766 năm {year} (thang 100)",
-                f"Ranking of the {level} by the 766 index, {year} (out of 100)",
-            )
+        title = _pick(
+            lang,
+            f"Xếp hạng {level} theo Chỉ số 766 năm {year} (thang điểm 100)",
+            f"Ranking of the {level} by the 766 index, {year} (out of 100)",
         )
+        if ranked > len(rows):  # the weakest below the line, the best above it
+            axis.axhline(SHOWN_AT_EACH_END - 0.5, color="grey", linestyle="--", linewidth=0.8)
+            title += _pick(
+                lang,
+                f"\n{SHOWN_AT_EACH_END} đơn vị thấp nhất và {SHOWN_AT_EACH_END} cao nhất "
+                f"trong {ranked}",
+                f"\nthe {SHOWN_AT_EACH_END} weakest and the {SHOWN_AT_EACH_END} best of {ranked}",
+            )
+        axis.set_title(title)
         for index, (_, total) in enumerate(rows):
             axis.text(
                 total + 0.5, index, format_number(total, "điểm", lang), va="center", fontsize=7
