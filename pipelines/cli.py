@@ -202,6 +202,8 @@ def _demo(args: argparse.Namespace) -> int:
     if not landing.exists() or not any(landing.rglob("*.*")):
         from pipelines.generate import DEMO_SCALES
 
+        share = DEMO_SCALES[2026] * args.scale
+        volumes = f" (sample data at {share:.0%} of real volumes: docs/sample_data.md)"
         for year, scale in DEMO_SCALES.items():
             print(f"== generating the sample exports of {year} into {landing}")
             code = _generate(
@@ -213,11 +215,12 @@ def _demo(args: argparse.Namespace) -> int:
             if code:
                 return code
     else:
+        volumes = ""
         print(f"== {landing} already has files: using them (empty it to regenerate)")
     # the same arguments as `danvan run` and `danvan scorecard` would get
     print("== running the pipeline")
     code, summary = _run_and_summarise(parser().parse_args(["run"]))
-    print("== scorecard 2026")
+    print(f"== scorecard 2026{volumes}")
     shown = _scorecard(parser().parse_args(["scorecard", "--year", "2026"]))
     print("== the 2024 calibration")
     shown = shown or _calibration()
