@@ -91,12 +91,18 @@ def format_scorecard(scorecard: pl.DataFrame, year: int) -> str:
 def format_comparison(comparison: pl.DataFrame) -> str:
     lines = ["", "So sánh với số liệu đã công bố 2024 — computed vs published 2024", ""]
     lines.append(f"{'indicator':<46} {'published':>18} {'computed':>18} {'difference':>14}  ok")
+
+    def figure(value: float | None) -> str:
+        """To 4 decimals, as published; what rounds to nothing is 0 (never -0)."""
+        if value is None:
+            return "—"
+        if round(value, 4) == 0:
+            return "0"
+        return f"{value:,.4f}".rstrip("0").rstrip(".")
+
     for r in comparison.iter_rows(named=True):
-        computed = "—" if r["value"] is None else f"{r['value']:,.4f}".rstrip("0").rstrip(".")
-        published = f"{r['published']:,.4f}".rstrip("0").rstrip(".")
-        difference = (
-            "—" if r["difference"] is None else f"{r['difference']:,.4f}".rstrip("0").rstrip(".")
-        )
+        computed, published = figure(r["value"]), figure(r["published"])
+        difference = figure(r["difference"])
         mark = "✓" if r["matches"] else ("✗" if r["value"] is not None else "not built yet")
         lines.append(
             f"{r['indicator_code']:<46} {published:>18} {computed:>18} {difference:>14}  {mark}"
