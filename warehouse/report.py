@@ -101,8 +101,8 @@ def _scorecard(con, year: int, now: dict, before: dict) -> str:
         "select c.name_vi, c.name_en, c.unit, c.source, c.value, p.value "
         "from mart_province_scorecard c left join mart_province_scorecard p "
         "on p.indicator_code = c.indicator_code and p.year = c.year - 1 "
-        "where c.year = ? order by c.indicator_code",
-        params=[year],
+        "where c.year = ? order by list_position(?, c.source), c.indicator_code",
+        params=[year, list(SOURCE_NAMES)],
     ).fetchall()
     body = "".join(
         f"<tr><td>{_both(vi, en)}</td><td>{_both(unit_label(unit, 'vi'), unit_label(unit, 'en'))}"

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from warehouse.coverage import require_data
+from warehouse.coverage import SOURCE_NAMES, require_data
 from warehouse.numbers import format_number
 
 # INDICATORS.md "Calibration": what Bình Thuận published for 2024. Rates as fractions.
@@ -42,8 +42,9 @@ def read_scorecard(reporting_db: Path, year: int) -> pl.DataFrame:
         return con.sql(
             "select indicator_code, name_vi, name_en, value, numerator, denominator, unit, "
             "source, months_covered, is_complete "
-            "from mart_province_scorecard where year = ? order by indicator_code",
-            params=[year],
+            "from mart_province_scorecard where year = ? "
+            "order by list_position(?, source), indicator_code",
+            params=[year, list(SOURCE_NAMES)],
         ).pl()
     finally:
         con.close()
