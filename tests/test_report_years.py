@@ -257,3 +257,14 @@ def test_the_quality_section_counts_the_files_of_the_year(con, page_2025):
     assert 0 < of_2025 < of_all  # the hand-made exports hold 2025 and 2026 files
     row = re.search(r"loaded</span></td><td class=n>(.*?)</td>", page_2025)
     assert row and re.sub(r"<[^>]+>", "", row.group(1)).strip().endswith(str(of_2025))
+
+
+def test_the_scorecard_lists_its_indicators_source_by_source(published):
+    from warehouse.coverage import SOURCE_NAMES
+    from warehouse.scorecard import read_scorecard
+
+    path, _ = published
+    sources = read_scorecard(path, 2025)["source"].to_list()
+    runs = [s for i, s in enumerate(sources) if i == 0 or s != sources[i - 1]]
+    assert len(runs) == len(set(runs)) > 1  # each source once, in one block
+    assert runs == [s for s in SOURCE_NAMES if s in runs]
