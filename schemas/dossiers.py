@@ -50,7 +50,7 @@ COLUMNS = (
         required=True,
         clean=_strip_procedure_suffix,
     ),
-    Column("procedure_name", "Tên TTHC", ("Tên thủ tục", "TenTTHC")),
+    Column("procedure_name", "Tên TTHC", ("Tên thủ tục", "TenTTHC"), free_text=True),
     Column("agency_code", "Mã cơ quan", ("Mã đơn vị", "DonViXuLy", "MaDonViXuLy"), required=True),
     Column("admin_unit_code", "Mã ĐVHC", ("Mã địa bàn",), required=True, clean=strip_float_zero),
     Column("level", "Cấp thực hiện", ("Cấp",), "enum", required=True, mapping=LEVELS),

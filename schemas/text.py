@@ -6,6 +6,11 @@ import unicodedata
 import polars as pl
 
 _SPACES = re.compile(r"\s+")
+# characters copy-paste and Excel leave in cells without a trace on screen: zero-width
+# spaces and joiners, word joiner, byte-order mark, soft hyphen; and no-break spaces
+INVISIBLE = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+NO_BREAK_SPACES = "[\u00a0\u202f\u2007]"
+_INVISIBLE = re.compile(INVISIBLE)
 
 
 def nfc(value: str) -> str:
@@ -15,19 +20,25 @@ def nfc(value: str) -> str:
 def normalise_key(value: str) -> str:
     """The form in which two spellings of a header or label compare equal:
     NFC, case-folded, trimmed, inner whitespace collapsed."""
-    return _SPACES.sub(" ", nfc(value).casefold()).strip()
+    return _SPACES.sub(" ", _INVISIBLE.sub("", nfc(value)).casefold()).strip()
 
 
 def key_expr(expr: pl.Expr) -> pl.Expr:
     """`normalise_key` as a polars expression (bulk)."""
     return (
-        expr.str.normalize("NFC").str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars()
+        expr.str.normalize("NFC")
+        .str.replace_all(INVISIBLE, "")
+        .str.to_lowercase()
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
     )
 
 
 def clean_text_expr(expr: pl.Expr, nfc: bool = True) -> pl.Expr:
-    """NFC (where letters matter), trimmed; empty strings become null."""
-    cleaned = (expr.str.normalize("NFC") if nfc else expr).str.strip_chars()
+    """NFC (where letters matter), invisible characters removed, no-break spaces as spaces,
+    trimmed; empty strings become null."""
+    visible = expr.str.replace_all(INVISIBLE, "").str.replace_all(NO_BREAK_SPACES, " ")
+    cleaned = (visible.str.normalize("NFC") if nfc else visible).str.strip_chars()
     return cleaned.replace("", None)  # half the time of when/then on a month of dossiers
 
 

@@ -294,7 +294,7 @@ CASES: tuple[Case, ...] = (
         f"{D}.csv",
         _with_bad(dossier(dossier_code="X", supplement_wait_days="1,234")),
         "quarantined",
-        "'1,234' is not a number",
+        "Số ngày chờ bổ sung: the cell is not a number",
         column="supplement_wait_days",
     ),
     Case(
@@ -310,7 +310,7 @@ CASES: tuple[Case, ...] = (
         f"{D}.csv",
         _with_bad(dossier(dossier_code="X", status_code="Chờ ký")),
         "quarantined",
-        "'Chờ ký' is not one of",
+        "Trạng thái: the cell is not one of",
         column="status_code",
     ),
     Case(

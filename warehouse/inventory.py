@@ -9,7 +9,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from schemas.landing import Unmatched, discover
+from schemas.landing import Unmatched, discover, shown_name
 from schemas.registry import SOURCES
 from warehouse.atomic import replacing, write_atomic_text
 from warehouse.files import sha256_of
@@ -26,13 +26,18 @@ class Inventory:
 
 def _record(landing: Path, item: Unmatched) -> dict:
     relative = item.path.relative_to(landing)
+    try:
+        sha256 = sha256_of(item.path)
+    except OSError:  # a file the pipeline may not read is listed all the same
+        sha256 = ""
     return {
-        "source": relative.parts[0] if len(relative.parts) > 1 else "",
-        "source_file": relative.as_posix(),
-        "sha256": sha256_of(item.path),
+        "source": shown_name(Path(relative.parts[0])) if len(relative.parts) > 1 else "",
+        "source_file": item.name,
+        "sha256": sha256,
         "period": "",
         "status": "rejected",
         "message": item.reason,
+        "reason_code": item.code,
     }
 
 

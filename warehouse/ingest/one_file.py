@@ -20,11 +20,14 @@ from schemas.landing import Delivery
 from schemas.reading import ROW, FileRejected, read_tables
 from schemas.spec import SourceSpec
 from schemas.text import clean_text_frame
+from warehouse.ingest.clock import trusted_export_time
 from warehouse.ingest.context import IngestContext
 from warehouse.ingest.outcomes import QUARANTINE_SCHEMA, FileOutcome
 from warehouse.ingest.rules import (
     calendar_failures,
+    cell_failures,
     column_sums,
+    excel_error_failures,
     future_failures,
     key_conflicts,
     level_failures,
@@ -35,6 +38,7 @@ from warehouse.ingest.rules import (
     typed_cells,
     unit_failures,
 )
+from warehouse.ingest.scrub import scrub_columns, scrub_text
 from warehouse.pii import hmac_columns
 
 _HASHES = ("__h1", "__h2")
@@ -107,7 +111,7 @@ class _FileIngest:
         self.rows_read += rows
         self.totals.append(table.totals)
         compared = [c.name for c in spec.columns if c.kind != "ignore"]  # STT differs in copies
-        cleaned = _cleaned(spec, table.frame)
+        cleaned = scrub_columns(_cleaned(spec, table.frame), spec.free_text_columns, context.places)
         table.frame = None  # the raw cells are not needed again: their memory goes back now
         if spec.totals_columns:
             self.sums.append(column_sums(spec, cleaned))
@@ -120,14 +124,21 @@ class _FileIngest:
         )
         if spec.derive is not None:
             typed = spec.derive(typed, context, delivery.period)
-        parse = parse_failures(spec, cleaned, typed)
-        schema = schema_failures(spec, typed).join(parse, on=["row", "column"], how="anti")
+        # one reason per cell: an Excel error, else what its parser said, else pandera's verdict
+        errors = pl.concat(
+            [cell_failures(spec, table.cell_problems), excel_error_failures(spec, cleaned)]
+        )
+        parse = parse_failures(spec, cleaned, typed).join(errors, on=["row", "column"], how="anti")
+        schema = schema_failures(spec, typed).join(
+            pl.concat([errors, parse]), on=["row", "column"], how="anti"
+        )
         failures = pl.concat(
             [
+                errors,
                 parse,
                 schema,
                 period_failures(spec, typed, delivery.period),
-                future_failures(spec, typed, delivery.exported_at),
+                future_failures(spec, typed, trusted_export_time(delivery, context.loaded_at)),
                 calendar_failures(spec, typed),
                 unit_failures(spec, typed, context.units),
                 level_failures(spec, typed),
@@ -173,11 +184,12 @@ class _FileIngest:
                 .str.join(", ")
                 .alias("columns"),
                 pl.col("reason").unique(maintain_order=True).str.join("; ").alias("reason"),
+                pl.col("reason_code").first(),
             )
         )
         held = cleaned.join(reasons.select(pl.col("row").alias(ROW)), on=ROW, how="semi")
         return reasons.join(
-            _masked_raw(self.spec, held, self.context.pii_key), left_on="row", right_on=ROW
+            _masked_raw(self.spec, held, self.context), left_on="row", right_on=ROW
         ).select(
             pl.lit(self.spec.name).alias("source"),
             pl.lit(self.source_file).alias("source_file"),
@@ -185,6 +197,7 @@ class _FileIngest:
             pl.col("row").alias("row_number"),
             "columns",
             "reason",
+            "reason_code",
             "raw",
         )
 
@@ -247,10 +260,13 @@ def _cleaned(spec: SourceSpec, raw: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _masked_raw(spec: SourceSpec, cleaned: pl.DataFrame, key: bytes) -> pl.DataFrame:
-    """Cell texts as JSON for the quarantine: names and phones left out, ID numbers hashed."""
+def _masked_raw(spec: SourceSpec, cleaned: pl.DataFrame, context: IngestContext) -> pl.DataFrame:
+    """Cell texts as JSON for the quarantine: names and phones left out, ID numbers hashed,
+    and every other cell scrubbed (a row that lost a cell has a name where a code should be)."""
     kept = [c.name for c in spec.kept_columns]
-    cleaned = hmac_columns(cleaned.select(ROW, *kept), spec.hashed_columns, key)
+    cleaned = hmac_columns(cleaned.select(ROW, *kept), spec.hashed_columns, context.pii_key)
+    others = [c for c in kept if c not in spec.hashed_columns]
+    cleaned = scrub_columns(cleaned, others, context.places)
     return cleaned.select(ROW, pl.struct(kept).struct.json_encode().alias("raw"))
 
 
@@ -299,9 +315,11 @@ def ingest_file(
     except FileRejected as rejected:
         shutil.rmtree(spill, ignore_errors=True)
         outcome.status, outcome.message = "rejected", rejected.message
+        outcome.reason_code = rejected.code
         return FileResult(outcome)
     result = ingest.finish(outcome)
     if unknown:
-        extra = "ignored extra columns: " + ", ".join(unknown[:20])
+        shown = (scrub_text(h, context.places)[:60] for h in unknown[:20])
+        extra = "ignored extra columns: " + ", ".join(shown)
         outcome.message = "; ".join(m for m in (extra, outcome.message) if m)
     return result

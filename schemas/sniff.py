@@ -1,0 +1,69 @@
+"""What a landed file really is, from its first bytes: mail gateways and zip tools deliver
+archives renamed `.csv`, Windows saves `.xls` under an `.xlsx` name, Excel writes UTF-16 with or
+without a byte-order mark. The reader names that cause instead of a misleading parse error."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+_ARCHIVES = (
+    (b"\x1f\x8b", "gzip"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"Rar!\x1a\x07", "RAR"),
+    (b"BZh", "bzip2"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+)
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc, and password-protected .xlsx
+_ZIP = b"PK\x03\x04"
+
+
+def archive_kind(head: bytes) -> str | None:
+    """'gzip', '7z', … when the bytes start like an archive that is not a workbook."""
+    return next((kind for magic, kind in _ARCHIVES if head.startswith(magic)), None)
+
+
+def is_ole2(head: bytes) -> bool:
+    return head.startswith(_OLE2)
+
+
+def is_zip(head: bytes) -> bool:
+    return head.startswith(_ZIP)
+
+
+def zip_members(path: Path, limit: int = 3) -> list[str]:
+    """The first names in a zip archive (to say what a renamed archive holds)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return [info.filename for info in archive.infolist()[:limit]]
+    except (zipfile.BadZipFile, OSError):
+        return []
+
+
+def is_workbook_zip(path: Path) -> bool | None:
+    """Whether a zip holds a workbook; None when its directory cannot be read (truncated)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return None
+
+
+def utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' for text whose every other byte is NUL (ASCII letters of
+    UTF-16 without a byte-order mark), else None."""
+    sample = head[:4096]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def old_mac_line_ends(head: bytes) -> bool:
+    """Lines ended by CR alone (classic Mac OS, some copy-paste tools): read as one line."""
+    return b"\r" in head and b"\n" not in head
