@@ -5,7 +5,14 @@ import datetime as dt
 import pandera.polars as pa
 import polars as pl
 
-from schemas.common import LEVEL_VALUES, LEVELS, UNIT_CODE_PATTERN, nullable_ge, strip_float_zero
+from schemas.common import (
+    LEVEL_VALUES,
+    LEVELS,
+    UNIT_CODE_PATTERN,
+    normalise_id_number,
+    nullable_ge,
+    strip_float_zero,
+)
 from schemas.spec import Column, SourceSpec
 from schemas.status_codes import status_digits
 
@@ -123,7 +130,13 @@ COLUMNS = (
         date_only_is_end_of_day=True,
     ),
     Column("applicant_name", "Họ tên chủ hồ sơ", ("Họ và tên", "Họ tên", "ChuHoSo"), "pii_drop"),
-    Column("applicant_key", "Số giấy tờ", ("Số CCCD", "Số định danh"), "pii_hash"),
+    Column(
+        "applicant_key",
+        "Số giấy tờ",
+        ("Số CCCD", "Số định danh"),
+        "pii_hash",
+        clean=normalise_id_number,
+    ),
     Column("applicant_phone", "Số điện thoại", ("Điện thoại",), "pii_drop"),
 )
 

@@ -89,6 +89,31 @@ def parse_datetime_as(text: pl.Expr, fmt: str, end_of_day: bool = False) -> pl.E
     return _plausible(_at_end_of_day(parsed, fmt, end_of_day))
 
 
+_SLASHED = r"^(\d{1,2})/(\d{1,2})/(\d{4})"
+
+
+def month_first(cleaned: pl.DataFrame, columns: list[str]) -> bool:
+    """Whether a file's slashed dates are m/d/yyyy (a US-locale Excel): some date has a
+    second part above 12 and none a first part above 12. Decided once per file, for all its
+    date columns, so that one file is never read half one way and half the other."""
+    present = [c for c in columns if c in cleaned.columns]
+    if not present:
+        return False
+    parts = cleaned.select(
+        pl.concat_list(
+            pl.col(c).str.extract(_SLASHED, group).cast(pl.Int32, strict=False) for c in present
+        ).alias(f"part{group}")
+        for group in (1, 2)
+    )
+    first, second = (parts.get_column(f"part{g}").explode().drop_nulls() for g in (1, 2))
+    return bool((second > 12).any()) and not bool((first > 12).any())
+
+
+def swap_day_month(text: pl.Expr) -> pl.Expr:
+    """m/d/yyyy[ time] as d/m/yyyy[ time]."""
+    return text.str.replace(_SLASHED, "${2}/${1}/${3}")
+
+
 def parse_date(raw: pl.Expr) -> pl.Expr:
     return parse_datetime(raw).dt.date()
 

@@ -157,7 +157,9 @@ def test_several_reasons_on_one_row_are_all_given(tmp_path):
     ingest(tmp_path / "landing", tmp_path / "data", "dossiers", "2024-01")
     held = quarantined(tmp_path / "data", "dossiers", "2024-01")
     assert set(held["columns"][0].split(", ")) >= {"received_at", "channel"}
-    assert "the cell is not a date" in held["reason"][0] and "'Fax'" in held["reason"][0]
+    reason = held["reason"][0]
+    assert "Ngày tiếp nhận: the cell is not a date" in reason and "Kênh nộp: the cell" in reason
+    assert "'xx'" not in reason and "Fax" not in reason  # the reason never quotes a cell
 
 
 def test_quarantined_raw_values_mask_personal_data(tmp_path):

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import polars as pl
 
+from schemas.common import SCIENTIFIC
 from schemas.landing import Delivery
+from schemas.parsers import month_first, swap_day_month
 from schemas.reading import ROW, FileRejected, read_tables
 from schemas.spec import SourceSpec
 from schemas.text import clean_text_frame
@@ -103,6 +105,8 @@ class _FileIngest:
         self.rows_read = self.rows_duplicate = self.rows_good = self.rows_held = 0
         self.chunks = 0
         self.last_cleaned: pl.DataFrame | None = None  # the file's cells when it was one chunk
+        self.month_first: bool | None = None  # the file's slashed dates are m/d/yyyy
+        self.ids_lost = 0  # ID numbers Excel turned into scientific notation
 
     def add(self, table) -> None:
         spec, context, delivery = self.spec, self.context, self.delivery
@@ -112,9 +116,11 @@ class _FileIngest:
         self.totals.append(table.totals)
         compared = [c.name for c in spec.columns if c.kind != "ignore"]  # STT differs in copies
         cleaned = scrub_columns(_cleaned(spec, table.frame), spec.free_text_columns, context.places)
+        cleaned = self._day_month_order(cleaned)
         table.frame = None  # the raw cells are not needed again: their memory goes back now
         if spec.totals_columns:
             self.sums.append(column_sums(spec, cleaned))
+        self.ids_lost += _scientific_ids(spec, cleaned)
         cleaned = self._drop_duplicates(cleaned, compared, table.more_may_follow)
         self.rows_duplicate += rows - cleaned.height
 
@@ -151,6 +157,15 @@ class _FileIngest:
         self.rows_good += good.height
         self.rows_held += quarantine.height
         self.last_cleaned = cleaned if self.chunks == 1 else None
+
+    def _day_month_order(self, cleaned: pl.DataFrame) -> pl.DataFrame:
+        """Slashed dates as d/m/yyyy, unless the file's first chunk shows they are m/d/yyyy."""
+        dates = [c.name for c in self.spec.columns if c.kind in ("date", "datetime")]
+        if self.month_first is None:
+            self.month_first = month_first(cleaned, dates)
+        if not self.month_first:
+            return cleaned
+        return cleaned.with_columns(swap_day_month(pl.col(c)) for c in dates)
 
     def _drop_duplicates(self, cleaned: pl.DataFrame, compared: list[str], more: bool):
         """Rows whose cells repeat an earlier row of the file, in this chunk or an earlier one
@@ -248,6 +263,15 @@ class _FileIngest:
         outcome.rows_quarantined = self.rows_held + conflicts.height
         if outcome.rows_quarantined:
             notes.append(f"{outcome.rows_quarantined} row(s) quarantined")
+        if self.month_first:
+            notes.append(
+                "dates read as month/day/year (a US-locale export: a day above 12 stands second)"
+            )
+        if self.ids_lost:
+            notes.append(
+                f"{self.ids_lost} ID number(s) in scientific notation (Excel lost "
+                "their digits): applicant unknown"
+            )
         outcome.message = "; ".join(notes)
         totals = totals.with_columns(pl.lit(self.source_file).alias("source_file"))
         return FileResult(outcome, good, quarantine, totals)
@@ -260,11 +284,21 @@ def _cleaned(spec: SourceSpec, raw: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _scientific_ids(spec: SourceSpec, cleaned: pl.DataFrame) -> int:
+    """How many ID cells Excel turned into scientific notation (their digits are lost)."""
+    if not spec.hashed_columns:
+        return 0
+    counts = (pl.col(c).str.contains(SCIENTIFIC).sum() for c in spec.hashed_columns)
+    return int(cleaned.select(pl.sum_horizontal(*counts)).item())
+
+
 def _masked_raw(spec: SourceSpec, cleaned: pl.DataFrame, context: IngestContext) -> pl.DataFrame:
     """Cell texts as JSON for the quarantine: names and phones left out, ID numbers hashed,
     and every other cell scrubbed (a row that lost a cell has a name where a code should be)."""
     kept = [c.name for c in spec.kept_columns]
-    cleaned = hmac_columns(cleaned.select(ROW, *kept), spec.hashed_columns, context.pii_key)
+    ids = [c for c in spec.columns if c.name in spec.hashed_columns]
+    cleaned = cleaned.select(ROW, *kept).with_columns(c.parse(pl.col(c.name)) for c in ids)
+    cleaned = hmac_columns(cleaned, spec.hashed_columns, context.pii_key)
     others = [c for c in kept if c not in spec.hashed_columns]
     cleaned = scrub_columns(cleaned, others, context.places)
     return cleaned.select(ROW, pl.struct(kept).struct.json_encode().alias("raw"))
