@@ -503,13 +503,13 @@ def _to_table(
     # whichever column they like — runs on those rows alone (a full scan costs seconds).
     required = [source_names[found[c.name][1]] for c in spec.required_columns]
     first = pl.col(required[0]).str.strip_chars()
-    position = pl.int_range(pl.len())
+    position = pl.int_range(pl.len(), dtype=pl.Int64)  # signed: len − n must not wrap
     suspect = (
         pl.any_horizontal(*(pl.col(r).is_null() for r in required))
         | (first == "")
         | first.str.starts_with("(")
         | (position < 3)
-        | (position >= pl.len() - FOOTER_ROWS)
+        | (position >= pl.len().cast(pl.Int64) - FOOTER_ROWS)
     )
     values = [pl.col(c).str.strip_chars() for c in source_names]
     filled = pl.sum_horizontal(*(v.is_not_null() & (v != "") for v in values))
@@ -518,7 +518,7 @@ def _to_table(
     )
     total = pl.any_horizontal(*(key_expr(v).is_in(list(TOTAL_LABELS)) for v in values))
     signature = pl.any_horizontal(*(key_expr(v).str.contains(_SIGNATURE) for v in values))
-    tail = (position >= pl.len() - FOOTER_ROWS).alias("__tail")
+    tail = (position >= pl.len().cast(pl.Int64) - FOOTER_ROWS).alias("__tail")
     judged = (
         cells.with_columns(tail)
         .filter(suspect)

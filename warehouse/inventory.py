@@ -26,9 +26,11 @@ class Inventory:
 
 def _record(landing: Path, item: Unmatched) -> dict:
     relative = item.path.relative_to(landing)
-    try:
-        sha256 = sha256_of(item.path)
-    except OSError:  # a file the pipeline may not read is listed all the same
+    try:  # a file the pipeline may not read (or a pipe: it would block) is listed all the same
+        sha256 = (
+            sha256_of(item.path) if item.path.is_file() and item.code != "file_unreadable" else ""
+        )
+    except OSError:
         sha256 = ""
     return {
         "source": shown_name(Path(relative.parts[0])) if len(relative.parts) > 1 else "",
