@@ -12,6 +12,7 @@ from schemas.spec import SourceSpec, period_bounds
 from schemas.text import nfc
 
 EXTENSIONS = (".csv", ".xlsx")
+REFERENCE_FILES = ("agencies.csv",)  # files a province may drop into <landing>/reference/
 
 
 @dataclass(frozen=True)
@@ -158,8 +159,11 @@ def _judge(path: Path, relative: Path, name: str, by_folder) -> Delivery | Unmat
     """One landing entry: a delivery, a file no source takes (with why), or None for the
     province's reference files."""
     folder = relative.parts[0] if len(relative.parts) > 1 else ""
-    if folder == "reference":
+    if folder == "reference" and relative.as_posix() in {f"reference/{n}" for n in REFERENCE_FILES}:
         return None
+    if folder == "reference":
+        shown = ", ".join(REFERENCE_FILES)
+        return Unmatched(path, f"'{name}' is not a reference file the pipeline reads ({shown})")
     if path.name.startswith("."):
         # hidden files are often half-finished copies: reported, never loaded
         return Unmatched(path, f"'{name}' is a hidden file (name starts with '.')", "name_hidden")

@@ -88,8 +88,10 @@ def read_tables(
         table = _to_table(path, spec, header, cells, first_row, "xlsx", facts)
         yield _dates_of_date_cells(spec, table)
         return
-    for header, cells, first_row, encoding, full in _read_csv(path, spec, chunk_rows, scratch):
-        table = _to_table(path, spec, header, cells, first_row, encoding)
+    for header, cells, first_row, encoding, full, breaks in _read_csv(
+        path, spec, chunk_rows, scratch
+    ):
+        table = _to_table(path, spec, header, cells, first_row, encoding, breaks=breaks)
         table.more_may_follow = full
         yield table
 
@@ -273,7 +275,8 @@ def _csv_batches(source: Path, delimiter: str, header_line: int, chunk_rows: int
 
 
 def _read_csv(path: Path, spec: SourceSpec, chunk_rows: int | None, scratch: Path | None):
-    """(header, cells, row number of the first cell row, encoding, batch full) per batch."""
+    """(header, cells, row number of the first cell row, encoding, batch full, line breaks in
+    each record) per batch."""
     encoding, head = _sniff_encoding(path)
     with _as_utf8_file(path, encoding, head, scratch) as (source, head):
         header_line, delimiter, _ = _find_csv_header(path, spec, head)
@@ -297,6 +300,17 @@ def _as_utf8_file(
         yield source, _as_utf8(path, encoding, source)
 
 
+def _line_breaks(grid: pl.DataFrame) -> pl.Series | None:
+    """How many line breaks each record's quoted cells hold (None when none has any): a text
+    editor numbers lines, so a record after a multi-line cell starts further down."""
+    if grid.width == 0:
+        return None
+    counts = grid.select(
+        pl.sum_horizontal(pl.all().str.count_matches("\n", literal=True).fill_null(0))
+    ).to_series()
+    return counts if counts.sum() else None
+
+
 def _csv_grids(path, source, encoding, delimiter, header_line, chunk_rows):
     header, first_row = None, header_line + 2
     try:
@@ -304,8 +318,9 @@ def _csv_grids(path, source, encoding, delimiter, header_line, chunk_rows):
             full = grid.height == chunk_rows
             if header is None:
                 header, grid = [h or "" for h in grid.row(0)], grid.slice(1)
-            yield header, grid, first_row, encoding, full
-            first_row += grid.height
+            breaks = _line_breaks(grid)
+            yield header, grid, first_row, encoding, full, breaks
+            first_row += grid.height + (int(breaks.sum()) if breaks is not None else 0)
     except pl.exceptions.ComputeError as error:
         # polars quotes the offending line: its text (personal data, maybe) is never shown
         text = str(error).lower()
@@ -453,7 +468,7 @@ def _column_letter(position: int) -> str:
 
 
 def _to_table(
-    path, spec, header, cells: pl.DataFrame, first_row: int, encoding, facts=None
+    path, spec, header, cells: pl.DataFrame, first_row: int, encoding, facts=None, breaks=None
 ) -> RawTable:
     index = spec.header_index()
     found: dict[str, tuple[Column, int]] = {}
@@ -481,9 +496,10 @@ def _to_table(
             "file_missing_column",
         )
     source_names = cells.columns
-    cells = cells.with_columns(
-        pl.int_range(first_row, first_row + cells.height, dtype=pl.Int64).alias(ROW)
-    )
+    number = pl.int_range(first_row, first_row + cells.height, dtype=pl.Int64)
+    if breaks is not None:  # the line a record starts on, after multi-line cells above it
+        number = number + pl.lit(breaks.cum_sum() - breaks).cast(pl.Int64)
+    cells = cells.with_columns(number.alias(ROW))
     problems = None
     if facts is not None:
         offset = facts.first_column

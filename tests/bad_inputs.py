@@ -897,6 +897,23 @@ CASES += (
         row=5,
     ),
     Case(
+        "row numbers after a cell of two lines, as an editor shows them",
+        f"{D}.csv",
+        _with_bad(dossier(dossier_code="X", level=""), good=dossier(procedure_name="Cấp\nphiếu")),
+        "quarantined",
+        "Cấp thực hiện is required",
+        column="level",
+        code="required_empty",
+        row=4,
+    ),
+    Case(
+        "a file in the reference folder the pipeline does not read",
+        "reference/agencies.xlsx",
+        _xlsx([dossier()]),
+        "unmatched",
+        "not a reference file the pipeline reads (agencies.csv)",
+    ),
+    Case(
         "signature footer with a name and a phone",
         f"{D}.csv",
         _footer,

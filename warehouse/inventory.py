@@ -9,13 +9,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from schemas.landing import Unmatched, discover, shown_name
+from schemas.landing import REFERENCE_FILES, Unmatched, discover, shown_name
 from schemas.registry import SOURCES
 from warehouse.atomic import replacing, write_atomic_text
 from warehouse.files import sha256_of
 from warehouse.paths import DataPaths
-
-SUPPLIED_REFERENCE = ("agencies.csv",)  # files a province may drop into <landing>/reference/
 
 
 @dataclass(frozen=True)
@@ -50,7 +48,7 @@ def record_landing(landing: Path, paths: DataPaths) -> Inventory:
     records = [_record(landing, item) for item in unmatched]
     write_atomic_text(json.dumps(records, ensure_ascii=False, indent=1), paths.unmatched_audit)
     staged = []
-    for name in SUPPLIED_REFERENCE:
+    for name in REFERENCE_FILES:
         supplied, target = landing / "reference" / name, paths.reference(name)
         if supplied.exists():
             with replacing(target) as temporary:
