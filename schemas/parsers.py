@@ -90,6 +90,9 @@ def parse_datetime_as(text: pl.Expr, fmt: str, end_of_day: bool = False) -> pl.E
 
 
 _SLASHED = r"^(\d{1,2})/(\d{1,2})/(\d{4})"
+_DAY = r"(?:1[3-9]|2\d|3[01])"  # a part that can only be a day
+_DAY_FIRST = rf"^{_DAY}/\d{{1,2}}/\d{{4}}"
+_DAY_SECOND = rf"^\d{{1,2}}/{_DAY}/\d{{4}}"
 
 
 def month_first(cleaned: pl.DataFrame, columns: list[str]) -> bool:
@@ -99,14 +102,11 @@ def month_first(cleaned: pl.DataFrame, columns: list[str]) -> bool:
     present = [c for c in columns if c in cleaned.columns]
     if not present:
         return False
-    parts = cleaned.select(
-        pl.concat_list(
-            pl.col(c).str.extract(_SLASHED, group).cast(pl.Int32, strict=False) for c in present
-        ).alias(f"part{group}")
-        for group in (1, 2)
+    found = cleaned.select(
+        pl.any_horizontal(pl.col(c).str.contains(_DAY_SECOND).any() for c in present).alias("m"),
+        pl.any_horizontal(pl.col(c).str.contains(_DAY_FIRST).any() for c in present).alias("d"),
     )
-    first, second = (parts.get_column(f"part{g}").explode().drop_nulls() for g in (1, 2))
-    return bool((second > 12).any()) and not bool((first > 12).any())
+    return bool(found["m"][0]) and not bool(found["d"][0])
 
 
 def swap_day_month(text: pl.Expr) -> pl.Expr:
