@@ -24,7 +24,7 @@ import polars as pl
 from schemas import sniff
 from schemas.reasons import code as reason_code
 from schemas.spec import Column, SourceSpec
-from schemas.text import key_expr, normalise_key
+from schemas.text import key_expr, normalise_key, without_accents
 from schemas.workbook import SheetFacts, SheetPart, sheet_facts, sheet_parts
 
 HEADER_SEARCH_ROWS = 16  # up to 15 title rows, then the header
@@ -121,6 +121,13 @@ def _check_content(path: Path, is_xlsx: bool) -> None:
             f"the file is a compressed {kind} archive, not a {path.suffix.lower()} file: "
             "unpack it and deliver the file inside",
             "file_compressed",
+        )
+    document = None if sniff.is_zip(head) or sniff.is_ole2(head) else sniff.document_kind(head)
+    if document:
+        raise FileRejected(
+            path,
+            f"the file is {document}, not a table: deliver the export as .xlsx or CSV UTF-8",
+            "file_not_a_table",
         )
     if sniff.is_ole2(head):
         raise FileRejected(
@@ -256,6 +263,13 @@ def _find_csv_header(path: Path, spec: SourceSpec, head: str) -> tuple[int, str,
         hint = ""
         if len(lines) == 1 and len(head) > 2000:
             hint = " (the file reads as one long line: its line endings are not CR, LF or CRLF)"
+        rows = [
+            next(csv.reader([line], delimiter=d), [])
+            for line in lines
+            if len(line) <= 20_000
+            for d in _DELIMITERS
+        ]
+        hint = hint or _accentless_header_hint(spec, rows)
         raise FileRejected(path, _no_header_message(spec) + hint, "file_no_header")
     return number, delimiter, fields
 
@@ -354,6 +368,10 @@ def _choose_sheet(path: Path, spec: SourceSpec, reader, parts: dict[str, SheetPa
     """The visible worksheet whose first rows hold most of the source's headers (a sheet
     named like the source wins a tie, then the first). Hidden sheets (drafts, look-up lists)
     and chart sheets are never read; instruction sheets lose on their headers."""
+    names = reader.sheet_names
+    only = parts.get(names[0]) if len(names) == 1 else None
+    if only is not None and only.is_worksheet and not only.hidden:
+        return names[0]  # one sheet: its header is judged once, when it is read
     index = spec.header_index()
     wanted = {normalise_key(n) for n in (spec.name, spec.folder, *spec.sheet_names)}
     visible, hidden = [], []
@@ -376,7 +394,9 @@ def _choose_sheet(path: Path, spec: SourceSpec, reader, parts: dict[str, SheetPa
             "file_no_sheet",
         )
     shown = ", ".join(f"'{e[3]}'" for e in sorted(visible, key=lambda e: -e[2]))
+    heads = [row for e in visible for row in _sheet_head(reader, e[3])]
     message = _no_header_message(spec) + f" on any visible sheet ({shown})"
+    message += _accentless_header_hint(spec, [[c or "" for c in row] for row in heads])
     raise FileRejected(path, message, "file_no_header")
 
 
@@ -398,9 +418,11 @@ def _read_xlsx(path: Path, spec: SourceSpec):
         raise FileRejected(path, message, "file_bad_workbook") from None
     facts = facts or SheetFacts(1, 0, _NO_MERGES, _NO_PROBLEMS)
     grid = grid.rename({c: f"column_{i}" for i, c in enumerate(grid.columns)})
-    _, header_at, header_rows, header = _best_header(
-        list(grid.head(HEADER_ROWS).iter_rows()), spec.header_index()
-    )
+    head = list(grid.head(HEADER_ROWS).iter_rows())
+    hits, header_at, header_rows, header = _best_header(head, spec.header_index())
+    if hits < spec.min_header_matches:
+        hint = _accentless_header_hint(spec, [[c or "" for c in row] for row in head])
+        raise FileRejected(path, _no_header_message(spec) + hint, "file_no_header")
     first_data_row = facts.first_row + header_at + header_rows
     return header, grid.slice(header_at + header_rows), first_data_row, facts
 
@@ -458,6 +480,31 @@ def _no_header_message(spec: SourceSpec) -> str:
     )
 
 
+def _accentless_header_hint(spec: SourceSpec, rows: list[list[str]]) -> str:
+    """A row that holds the headers once their accents are ignored: the real cause."""
+    keys = {without_accents(h) for c in spec.columns for h in c.headers}
+    for row in rows:
+        if sum(1 for cell in row if without_accents(str(cell)) in keys) >= spec.min_header_matches:
+            return " (a row holds the headers typed without their accents: type them with accents)"
+    return ""
+
+
+def _unaccented_hint(missing: list[Column], present: list[str]) -> str:
+    """Headers typed without their Vietnamese accents ('Ma ho so') are there but do not
+    match: say so, instead of only 'missing'."""
+    typed = {without_accents(h): h for h in present}
+    pairs = [
+        (typed[key], c.header)
+        for c in missing
+        for key in map(without_accents, c.headers)
+        if key in typed
+    ]
+    if not pairs:
+        return ""
+    shown = ", ".join(f"'{found}' for '{header}'" for found, header in pairs[:5])
+    return f" (found {shown}: type the headers with their accents)"
+
+
 def _column_letter(position: int) -> str:
     letters = ""
     position += 1
@@ -488,11 +535,13 @@ def _to_table(
                 "file_duplicate_column",
             )
         found[column.name] = (column, position)
-    missing = [c.header for c in spec.required_columns if c.name not in found]
+    missing = [c for c in spec.required_columns if c.name not in found]
     if missing:
         raise FileRejected(
             path,
-            "missing required column(s): " + ", ".join(map(repr, missing)),
+            "missing required column(s): "
+            + ", ".join(repr(c.header) for c in missing)
+            + _unaccented_hint(missing, unknown),
             "file_missing_column",
         )
     source_names = cells.columns

@@ -55,6 +55,7 @@ _ROW = (
 _FILE = (
     Reason("file_empty", "Tệp rỗng", "The file is empty"),
     Reason("file_compressed", "Tệp nén đổi đuôi (zip/gz/7z/rar)", "A compressed file renamed"),
+    Reason("file_not_a_table", "Tệp không phải bảng (PDF, ảnh…)", "Not a table (PDF, image…)"),
     Reason("file_old_xls", "Tệp Excel 97-2003 (.xls) đổi đuôi", "An old .xls workbook renamed"),
     Reason("file_encoding", "Bảng mã không đọc được (TCVN3/VNI…)", "Unreadable text encoding"),
     Reason("file_bad_csv", "Cấu trúc CSV hỏng", "Malformed CSV"),

@@ -24,6 +24,24 @@ def archive_kind(head: bytes) -> str | None:
     return next((kind for magic, kind in _ARCHIVES if head.startswith(magic)), None)
 
 
+_DOCUMENTS = (
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"{\\rtf", "an RTF document"),
+    (b"<?xml", "an XML file (an Excel 2003 XML spreadsheet?)"),
+)
+
+
+def document_kind(head: bytes) -> str | None:
+    """What a file that is no table is, from its first bytes ('a PDF document', …)."""
+    found = next((kind for magic, kind in _DOCUMENTS if head.startswith(magic)), None)
+    if found or utf16_without_bom(head) or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return found
+    controls = sum(1 for byte in head[:4096] if byte < 9 or 13 < byte < 32)
+    return "a binary file, not text" if controls > 0.05 * min(len(head), 4096) else None
+
+
 def is_ole2(head: bytes) -> bool:
     return head.startswith(_OLE2)
 

@@ -23,6 +23,12 @@ def normalise_key(value: str) -> str:
     return _SPACES.sub(" ", _INVISIBLE.sub("", nfc(value)).casefold()).strip()
 
 
+def without_accents(value: str) -> str:
+    """`normalise_key` without Vietnamese accents: 'Mã hồ sơ' and 'Ma ho so' compare equal."""
+    bare = unicodedata.normalize("NFD", normalise_key(value)).replace("đ", "d")
+    return "".join(ch for ch in bare if not unicodedata.combining(ch))
+
+
 def key_expr(expr: pl.Expr) -> pl.Expr:
     """`normalise_key` as a polars expression (bulk)."""
     return (

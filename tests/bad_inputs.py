@@ -800,6 +800,50 @@ CASES += (
         _rows([dossier(admin_unit_code="60\u00a0", level="Tỉnh\u200b")]),
         "accepted",
     ),
+    Case(
+        "headers typed without accents",
+        f"{D}.csv",
+        lambda p: p.write_text(
+            _text([dossier()])
+            .replace("Mã hồ sơ", "Ma ho so")
+            .replace("Ngày hẹn trả", "Ngay hen tra")
+        ),
+        "rejected",
+        "found 'Ma ho so' for 'Mã hồ sơ', 'Ngay hen tra' for 'Ngày hẹn trả'",
+        code="file_missing_column",
+    ),
+    Case(
+        "all headers typed without accents",
+        f"{D}.csv",
+        lambda p: p.write_text(__import__("schemas.text").text.without_accents(_text([dossier()]))),
+        "rejected",
+        "typed without their accents",
+        code="file_no_header",
+    ),
+    Case(
+        "a PDF named .csv",
+        f"{D}.csv",
+        _bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"),
+        "rejected",
+        "a PDF document, not a table",
+        code="file_not_a_table",
+    ),
+    Case(
+        "an image named .xlsx",
+        f"{D}.xlsx",
+        _bytes(b"\x89PNG\r\n\x1a\n" + bytes(64)),
+        "rejected",
+        "a PNG image",
+        code="file_not_a_table",
+    ),
+    Case(
+        "binary bytes named .csv",
+        f"{D}.csv",
+        _bytes(bytes(range(256)) * 8),
+        "rejected",
+        "a binary file",
+        code="file_not_a_table",
+    ),
     # -- Excel as people use it
     Case(
         "hidden draft sheet before the data",
