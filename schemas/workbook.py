@@ -16,14 +16,15 @@ import polars as pl
 _SHEET = re.compile(r"<sheet\b([^>]*)/?>")
 _ATTRIBUTE = re.compile(r'([\w:]+)="([^"]*)"')
 _RELATION = re.compile(r"<Relationship\b([^>]*)/?>")
-_DIMENSION = re.compile(r'<dimension ref="([A-Z]+)(\d+)')
-_MERGE = re.compile(r'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
-_ERROR_CELL = re.compile(r'<c\b([^>]*\bt="e"[^>]*)>')
+# the sheet's XML is scanned as bytes: decoding it would cost more than the scan
+_DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)(\d+)')
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+_ERROR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>')
 # a formula followed by no value (or an empty one) before the cell closes
 _FORMULA_ONLY = re.compile(
-    r"<c\b([^>]*)>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v></v>)?\s*</c>"
+    rb"<c\b([^>]*)>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v></v>)?\s*</c>"
 )
-_REFERENCE = re.compile(r'\br="([A-Z]+)(\d+)"')
+_REFERENCE = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _BLOCK = 1 << 22
 
 
@@ -73,12 +74,12 @@ def sheet_parts(archive: zipfile.ZipFile) -> list[SheetPart]:
 
 
 def _blocks(archive: zipfile.ZipFile, part: str):
-    """The part's text in blocks cut after a closing tag, so no cell spans two blocks."""
-    carry = ""
+    """The part's bytes in blocks cut after a closing tag, so no cell spans two blocks."""
+    carry = b""
     with archive.open(part) as handle:
         for block in iter(lambda: handle.read(_BLOCK), b""):
-            text = carry + block.decode("utf-8", errors="replace")
-            cut = text.rfind("</row>") + len("</row>") if "</row>" in text else 0
+            text = carry + block
+            cut = text.rfind(b"</row>") + len(b"</row>") if b"</row>" in text else 0
             yield text[:cut]
             carry = text[cut:]
     yield carry
@@ -101,16 +102,22 @@ def sheet_facts(archive: zipfile.ZipFile, part: str) -> SheetFacts:
         if first_row is None:
             found = _DIMENSION.search(text[:4096])
             first_row = int(found.group(2)) if found else 1
-            first_column = column_number(found.group(1)) if found else 0
-        for pattern, kind in ((_ERROR_CELL, "error"), (_FORMULA_ONLY, "formula")):
+            first_column = column_number(found.group(1).decode()) if found else 0
+        for pattern, kind, marker in (
+            (_ERROR_CELL, "error", b't="e"'),
+            (_FORMULA_ONLY, "formula", b"<f"),
+        ):
+            if marker not in text:  # most sheets have neither: a substring search skips them
+                continue
             for cell in pattern.finditer(text):
                 reference = _REFERENCE.search(cell.group(1))
                 if reference:
-                    row, column = int(reference.group(2)), column_number(reference.group(1))
+                    row = int(reference.group(2))
+                    column = column_number(reference.group(1).decode())
                     problems.append((row, column, kind))
-        for a, r1, b, r2 in _MERGE.findall(text):
+        for a, r1, b, r2 in _MERGE.findall(text) if b"<mergeCell " in text else ():
             if a == b and r1 != r2:
-                merges.append((int(r1), int(r2), column_number(a)))
+                merges.append((int(r1), int(r2), column_number(a.decode())))
     return SheetFacts(
         first_row=first_row or 1,
         first_column=first_column,
