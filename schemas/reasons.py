@@ -65,6 +65,7 @@ _FILE = (
     Reason("file_missing_column", "Thiếu cột bắt buộc", "A required column is missing"),
     Reason("file_duplicate_column", "Cột xuất hiện hai lần", "A column appears twice"),
     Reason("file_changed", "Tệp thay đổi trong khi đọc", "The file changed while being read"),
+    Reason("file_unexpected", "Trình đọc gặp lỗi với tệp này", "The reader failed on this file"),
     Reason("file_unreadable", "Không có quyền đọc tệp", "The pipeline cannot open the file"),
     Reason("name_unmatched", "Tên tệp không đúng mẫu", "File name fits no pattern"),
     Reason("name_bad_period", "Kỳ trong tên tệp không hợp lệ", "Invalid period in the file name"),

@@ -144,3 +144,26 @@ def test_a_file_the_pipeline_may_not_read_is_rejected_alone(tmp_path, monkeypatc
     record_landing(landing, DataPaths(data))
     (listed,) = json.loads(DataPaths(data).unmatched_audit.read_text(encoding="utf-8"))
     assert (listed["status"], listed["reason_code"]) == ("rejected", "file_unreadable")
+
+
+@pytest.mark.parametrize(
+    "failure", [ValueError("a cell"), pl.exceptions.PanicException("index out of bounds")]
+)
+def test_a_reader_failing_on_one_file_rejects_that_file_alone(tmp_path, monkeypatch, failure):
+    landing, data = tmp_path / "landing", tmp_path / "data"
+    write_csv(landing / "dossiers/ho_so_2024-02.csv", [dossier_in_month("OK", "02")])
+    odd = write_csv(landing / "dossiers/ho_so_2024-01.csv", [dossier()])
+    real = reading.read_tables
+
+    def failing_on_one(path, spec, chunk_rows, scratch):
+        if path == odd:
+            raise failure
+        yield from real(path, spec, chunk_rows, scratch)
+
+    monkeypatch.setattr("warehouse.ingest.one_file.read_tables", failing_on_one)
+    files, _ = _ingest_all(landing, data)
+    by_file = {f.source_file: f for f in files}
+    assert by_file["dossiers/ho_so_2024-02.csv"].status == "loaded"
+    rejected = by_file["dossiers/ho_so_2024-01.csv"]
+    assert (rejected.status, rejected.reason_code) == ("rejected", "file_unexpected")
+    assert type(failure).__name__ in rejected.message and "a cell" not in rejected.message

@@ -304,6 +304,12 @@ def _masked_raw(spec: SourceSpec, cleaned: pl.DataFrame, context: IngestContext)
     return cleaned.select(ROW, pl.struct(kept).struct.json_encode().alias("raw"))
 
 
+def _rejected(outcome: FileOutcome, spill: Path, message: str, code: str) -> FileResult:
+    shutil.rmtree(spill, ignore_errors=True)
+    outcome.status, outcome.message, outcome.reason_code = "rejected", message, code
+    return FileResult(outcome)
+
+
 PROGRESS_EVERY_SECONDS = 5.0
 
 
@@ -346,12 +352,21 @@ def ingest_file(
                     f"{ingest.rows_read:,} rows read so far ({now - started:.1f} s)"
                 )
                 reported = now
+        result = ingest.finish(outcome)
     except FileRejected as rejected:
-        shutil.rmtree(spill, ignore_errors=True)
-        outcome.status, outcome.message = "rejected", rejected.message
-        outcome.reason_code = rejected.code
-        return FileResult(outcome)
-    result = ingest.finish(outcome)
+        return _rejected(outcome, spill, rejected.message, rejected.code)
+    except OSError as error:
+        if Path(error.filename or "") != delivery.path:
+            raise  # the machine (a full disk), not the file: StorageFailed names it
+        message = f"the file cannot be read ({error.strerror or type(error).__name__})"
+        return _rejected(outcome, spill, message, "file_unreadable")
+    except (Exception, pl.exceptions.PanicException) as error:
+        # a reader failing on bytes nobody foresaw: this file is rejected, the run goes on
+        message = (
+            f"the file could not be read ({type(error).__name__}): open it, save it again as "
+            ".xlsx or CSV UTF-8 and deliver it again"
+        )
+        return _rejected(outcome, spill, message, "file_unexpected")
     if unknown:
         shown = (scrub_text(h, context.places)[:60] for h in unknown[:20])
         extra = "ignored extra columns: " + ", ".join(shown)
