@@ -137,7 +137,9 @@ def excel_error_failures(spec: SourceSpec, cleaned: pl.DataFrame) -> pl.DataFram
     """Cells holding an Excel error value (#N/A, #REF!…) where a value should be: never read
     as a code or a label, whatever the column's type."""
     parts = [
-        cleaned.filter(pl.col(c.name).str.to_uppercase().is_in(EXCEL_ERRORS)).select(
+        cleaned.filter(pl.col(c.name).str.starts_with("#"))  # cheap: few cells pass
+        .filter(pl.col(c.name).str.to_uppercase().is_in(EXCEL_ERRORS))
+        .select(
             pl.col(ROW).alias("row"),
             pl.lit(c.name).alias("column"),
             pl.format(
