@@ -27,9 +27,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# the fast suite: everything but the tests marked slow (full-year demo runs, servers, benches)
+# the fast suite: everything but the tests marked slow (full-year demo runs, servers, benches),
+# on two workers (pytest-xdist): each test has its own folders and instance
 test: lint
-	$(PYTEST) -q -m "not slow"
+	$(PYTEST) -q -n 2 -m "not slow"
 
 # everything, as CI runs it (.ci/run)
 test-all: lint

@@ -28,33 +28,10 @@ from warehouse.ingest import (
     check_ingest_settings,
     ingest_periods,
 )
+from warehouse.ingest.recount import recount
 from warehouse.paths import DataPaths
 from warehouse.redelivery import compare
 from warehouse.settings import MissingKeyError, pii_key
-
-
-def _conservation(paths: DataPaths, spec: SourceSpec, outcome: PartitionOutcome) -> list[str]:
-    """Re-count what was written: staged + quarantined rows per file against rows read."""
-    # the one column it needs, not whole staging files
-    counts = {}
-    for name, path in (
-        ("loaded", paths.staging(spec.name, outcome.period)),
-        ("quarantined", paths.quarantine(spec.name, outcome.period)),
-    ):
-        frame = pl.read_parquet(path, columns=["source_file"])
-        counts[name] = frame.group_by("source_file").len().rows_by_key("source_file", unique=True)
-    broken = []
-    for f in outcome.files:
-        if f.status != "loaded":
-            continue
-        loaded = counts["loaded"].get(f.source_file, (0,))[0]
-        held = counts["quarantined"].get(f.source_file, (0,))[0]
-        if f.rows_read != loaded + held + f.rows_duplicate:
-            broken.append(
-                f"{f.source_file}: read {f.rows_read} ≠ loaded {loaded} + quarantined {held} "
-                f"+ duplicates {f.rows_duplicate}"
-            )
-    return broken
 
 
 def _as_staged(paths: DataPaths, spec: SourceSpec, period: str) -> PartitionOutcome | None:
@@ -206,7 +183,7 @@ def _verdicts(context, danvan: DanvanResource, spec: SourceSpec, judged: dict, d
     for period, outcome in judged.items():
         if outcome is None:
             continue  # nothing staged, nothing to judge: its checks show as skipped
-        broken = _conservation(danvan.paths, spec, outcome)
+        broken = recount(danvan.paths, spec.name, outcome)
         for verdict in judge(spec, outcome, broken, differences.get(period), danvan.paths, limits):
             if not verdict.passed:
                 context.log.warning(f"check {names[verdict.rule]}: {verdict.description}")

@@ -8,7 +8,6 @@ import warnings
 from pathlib import Path
 
 import dagster as dg
-import polars as pl
 
 from assets.names import OWNERS
 from assets.partitions import MONTHLY
@@ -17,8 +16,8 @@ from schemas.landing import discover
 from schemas.registry import SOURCES
 from schemas.spec import SourceSpec
 from warehouse.ingest import PartitionOutcome, check_ingest_settings
+from warehouse.ingest.recount import recount
 from warehouse.national import NationalFolders, build_rollup, ingest_province, province_codes
-from warehouse.paths import DataPaths
 from warehouse.settings import MissingKeyError, pii_key
 
 # partitioned checks are a preview API, used on purpose: one notice per load is noise
@@ -76,32 +75,6 @@ def _check_specs(key: str, source: str) -> list[dg.AssetCheckSpec]:
     ]
 
 
-def _recount(paths: DataPaths, source: str, outcome: PartitionOutcome) -> list[str]:
-    """Rows read against what was written (staged + quarantined + duplicates), per file."""
-    written = {
-        name: pl.read_parquet(path, columns=["source_file"])
-        .group_by("source_file")
-        .len()
-        .rows_by_key("source_file", unique=True)
-        for name, path in (
-            ("staged", paths.staging(source, outcome.period)),
-            ("held", paths.quarantine(source, outcome.period)),
-        )
-    }
-    broken = []
-    for f in outcome.files:
-        if f.status != "loaded":
-            continue
-        staged = written["staged"].get(f.source_file, (0,))[0]
-        held = written["held"].get(f.source_file, (0,))[0]
-        if f.rows_read != staged + held + f.rows_duplicate:
-            broken.append(
-                f"{f.source_file}: read {f.rows_read} ≠ loaded {staged} + quarantined {held} "
-                f"+ duplicates {f.rows_duplicate}"
-            )
-    return broken
-
-
 def _judgements(outcome: PartitionOutcome, broken: list[str]) -> dict[str, tuple[bool, dict]]:
     rejected = [f for f in outcome.files if f.status == "rejected"]
     return {
@@ -156,7 +129,7 @@ def make_national_staging(spec: SourceSpec) -> dg.AssetsDefinition:
                 spec, province, periods, folders, secret, progress=lambda m: report(context, m)
             ):
                 partition = f"{outcome.period}|{province}"
-                broken = _recount(folders.province_data(province), spec.name, outcome)
+                broken = recount(folders.province_data(province), spec.name, outcome)
                 judged[partition] = _judgements(outcome, broken)
                 context.add_asset_metadata(
                     {

@@ -1,6 +1,5 @@
 """Publication: the finished build becomes reporting.duckdb, swapped in atomically."""
 
-import datetime as dt
 import time
 
 import dagster as dg
@@ -64,7 +63,7 @@ def reporting_db(context: dg.AssetExecutionContext, danvan: DanvanResource) -> d
     description=(
         "Báo cáo năm — the leadership's yearly report: one self-contained HTML file (charts "
         "embedded, no internet needed), Vietnamese with an English toggle, for the latest year "
-        "of the scorecard. Written to <data>/reports/bao_cao_<year>.html."
+        "with data (mart_source_coverage). Written to <data>/reports/bao_cao_<year>.html."
     ),
     group_name="publish",
     owners=OWNERS,
@@ -75,17 +74,18 @@ def reporting_db(context: dg.AssetExecutionContext, danvan: DanvanResource) -> d
 def yearly_report(
     context: dg.AssetExecutionContext, danvan: DanvanResource
 ) -> dg.MaterializeResult:
+    from warehouse.coverage import latest_year_with_data
     from warehouse.report import write
 
     started = time.perf_counter()
     con = duckdb.connect(str(danvan.paths.reporting_db), read_only=True)
     try:
-        (year,) = con.sql(
-            "select max(year) from mart_province_scorecard where indicator_code = 'gifts_given'"
-        ).fetchall()[0]
+        year = latest_year_with_data(con)
     finally:
         con.close()
-    year = year or dt.date.today().year - 1
+    if year is None:
+        report(context, "yearly_report: no year has data yet, no report written")
+        return dg.MaterializeResult(metadata={"year": None})
     path = write(
         danvan.paths.reporting_db, year, danvan.paths.root / "reports" / f"bao_cao_{year}.html"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import gc
 import os
 import sys
@@ -13,8 +14,12 @@ from warehouse.settings import MissingKeyError, Settings, pii_key
 
 def _generate(args: argparse.Namespace) -> int:
     from pipelines.disk import NotEnoughDisk, require_room
-    from pipelines.generate import LANDING_BYTES_PER_ROW, ROWS_AT_SCALE_1, generate
+    from pipelines.generate import LANDING_BYTES_PER_ROW, ROWS_AT_SCALE_1, YEARS, generate
 
+    if args.year not in YEARS:
+        years = ", ".join(str(y) for y in YEARS)
+        print(f"error: no sample data for {args.year}: --year {years}", file=sys.stderr)
+        return 2
     need = round(args.scale * ROWS_AT_SCALE_1 * LANDING_BYTES_PER_ROW)
     try:
         what = f"generating at scale {args.scale:g}"
@@ -22,7 +27,18 @@ def _generate(args: argparse.Namespace) -> int:
     except NotEnoughDisk as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    report = generate(Path(args.out), year=args.year, seed=args.seed, scale=args.scale, echo=print)
+    try:
+        report = generate(
+            Path(args.out),
+            year=args.year,
+            seed=args.seed,
+            scale=args.scale,
+            as_of=args.as_of,
+            echo=print,
+        )
+    except ValueError as error:  # an --as-of with no full month of the year before it
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(f"wrote {report.files} files, {report.dossier_rows:,} dossier rows into {args.out}")
     return 0
 
@@ -56,21 +72,27 @@ def _run_and_summarise(args: argparse.Namespace):
 
 
 def _scorecard(args: argparse.Namespace) -> int:
+    from warehouse.coverage import NoDataError
     from warehouse.scorecard import (
+        PUBLISHED_YEAR,
         compare_published,
         format_comparison,
         format_scorecard,
         read_scorecard,
     )
 
+    if args.compare_published and args.year != PUBLISHED_YEAR:
+        print(
+            f"error: --compare-published: the province's published figures are those of "
+            f"{PUBLISHED_YEAR}, not {args.year}",
+            file=sys.stderr,
+        )
+        return 2
     settings = Settings.from_env(None, args.data_dir)
     try:
         scorecard = read_scorecard(settings.data_dir / "reporting.duckdb", args.year)
-    except FileNotFoundError as error:
+    except (FileNotFoundError, NoDataError) as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
-    if scorecard.height == 0:
-        print(f"error: no scorecard rows for {args.year}", file=sys.stderr)
         return 2
     print(format_scorecard(scorecard, args.year))
     if args.compare_published:
@@ -110,13 +132,18 @@ def _dictionary(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from warehouse.coverage import NoDataError
     from warehouse.report import write
 
     path = _published(args.data_dir)
     if path is None:
         return 2
     out = Path(args.out or path.parent / "reports" / f"bao_cao_{args.year}.html")
-    print(f"wrote {write(path, args.year, out)}")
+    try:
+        print(f"wrote {write(path, args.year, out)}")
+    except NoDataError as error:
+        print(f"error: {error}; no report written", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -151,25 +178,42 @@ def _demo(args: argparse.Namespace) -> int:
     settings = Settings.from_env(None, None)
     landing = settings.landing_dir
     if not landing.exists() or not any(landing.rglob("*.*")):
-        print(f"== generating sample exports into {landing}")
-        code = _generate(
-            argparse.Namespace(out=str(landing), year=2024, seed=args.seed, scale=args.scale)
-        )
-        if code:
-            return code
+        from pipelines.generate import DEMO_SCALES
+
+        for year, scale in DEMO_SCALES.items():
+            print(f"== generating the sample exports of {year} into {landing}")
+            code = _generate(
+                parser().parse_args(
+                    ["generate", "--out", str(landing), "--year", str(year)]
+                    + ["--seed", str(args.seed), "--scale", str(scale * args.scale)]
+                )
+            )
+            if code:
+                return code
     else:
         print(f"== {landing} already has files: using them (empty it to regenerate)")
-    # the same arguments as `danvan run` and `danvan scorecard --compare-published` would get
+    # the same arguments as `danvan run` and `danvan scorecard` would get
     print("== running the pipeline")
     code, summary = _run_and_summarise(parser().parse_args(["run"]))
-    print("== scorecard")
-    shown = _scorecard(parser().parse_args(["scorecard", "--year", "2024", "--compare-published"]))
+    print("== scorecard 2026")
+    shown = _scorecard(parser().parse_args(["scorecard", "--year", "2026"]))
+    print("== the 2024 calibration")
+    shown = shown or _calibration()
     if summary is not None and summary.failed_checks:
         from pipelines.generate.defects import explain_failed_checks
 
         print("== checks that did not pass")
         print(explain_failed_checks(summary.failed_checks))
     return code or shown
+
+
+def _calibration() -> int:
+    """The published 2024 figures beside the computed ones."""
+    from warehouse.scorecard import compare_published, format_comparison, read_scorecard
+
+    path = Settings.from_env(None, None).data_dir / "reporting.duckdb"
+    print(format_comparison(compare_published(read_scorecard(path, 2024))))
+    return 0
 
 
 def _ui(args: argparse.Namespace) -> int:
@@ -192,6 +236,12 @@ def parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--scale", type=float, default=1.0, help="multiply dossier volumes (1 = calibrated)"
     )
+    generate.add_argument(
+        "--as-of",
+        type=dt.date.fromisoformat,
+        help="export date of 2026's files, which hold the months before it "
+        "(default: the sample's today, docs/sample_data.md)",
+    )
     generate.set_defaults(handler=_generate)
 
     run = commands.add_parser("run", help="ingest, validate, model and publish everything")
@@ -204,9 +254,12 @@ def parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=_run)
 
-    demo = commands.add_parser("demo", help="generate (if empty), run, print the 2024 scorecard")
+    demo = commands.add_parser(
+        "demo",
+        help="generate 2024–2026 (if empty), run, print the 2026 scorecard, the 2024 calibration",
+    )
     demo.add_argument("--seed", type=int, default=20240101)
-    demo.add_argument("--scale", type=float, default=1.0)
+    demo.add_argument("--scale", type=float, default=1.0, help="multiply every year's volumes")
     demo.set_defaults(handler=_demo)
 
     ui = commands.add_parser("ui", help="the Dagster UI and daemon on the project's instance")

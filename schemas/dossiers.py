@@ -44,7 +44,7 @@ def _statuses() -> dict[str, int]:
 
 
 def _strip_procedure_suffix(text: pl.Expr) -> pl.Expr:
-    # 1.001612.H60 → 1.001612: the suffix names the province's copy of a national procedure
+    # 1.001612.H36 → 1.001612: the suffix names the province's copy of a national procedure
     return text.str.replace(r"^(\d+\.\d+)\..+$", "${1}")
 
 

@@ -67,6 +67,11 @@ _FILE = (
     Reason("file_changed", "Tệp thay đổi trong khi đọc", "The file changed while being read"),
     Reason("file_unexpected", "Trình đọc gặp lỗi với tệp này", "The reader failed on this file"),
     Reason("file_unreadable", "Không có quyền đọc tệp", "The pipeline cannot open the file"),
+    Reason(
+        "reference_unsound",
+        "Danh mục cơ quan gửi kèm không dùng được",
+        "The supplied agency list cannot be used",
+    ),
     Reason("name_unmatched", "Tên tệp không đúng mẫu", "File name fits no pattern"),
     Reason("name_bad_period", "Kỳ trong tên tệp không hợp lệ", "Invalid period in the file name"),
     Reason(

@@ -40,7 +40,7 @@ def dossier(**cells: str) -> dict[str, str]:
     row = {
         "dossier_code": "H1",
         "procedure_code": "1.001612",
-        "agency_code": "H60.02",
+        "agency_code": "H36.60.02",
         "admin_unit_code": "60",
         "level": "Tỉnh",
         "channel": "2",

@@ -24,12 +24,26 @@ def test_demo_runs_and_shows_the_scorecard_with_their_own_defaults(tmp_path, mon
     monkeypatch.setattr(
         cli, "_scorecard", lambda args: calls.append(("scorecard", vars(args))) or 0
     )
+    monkeypatch.setattr(cli, "_calibration", lambda: calls.append(("calibration", {})) or 0)
     assert cli._demo(cli.parser().parse_args(["demo"])) == 0
-    (run_name, run_args), (card_name, card_args) = calls
+    (run_name, run_args), (card_name, card_args), (last, _) = calls
     assert run_name == "run" and run_args == vars(cli.parser().parse_args(["run"]))
     assert run_args["rebuild"] is False
-    assert card_name == "scorecard" and card_args["compare_published"] is True
-    assert card_args["year"] == 2024
+    assert card_name == "scorecard" and card_args["year"] == 2026
+    assert last == "calibration"  # the published 2024 figures beside the computed ones
+
+
+def test_the_demo_generates_the_three_years_into_an_empty_landing(tmp_path, monkeypatch):
+    monkeypatch.setenv("DANVAN_LANDING_DIR", str(tmp_path / "landing"))
+    monkeypatch.delenv("DANVAN_DEMO", raising=False)
+    generated = []
+    monkeypatch.setattr(cli, "_generate", lambda args: generated.append(vars(args)) or 0)
+    monkeypatch.setattr(cli, "_run_and_summarise", lambda args: (0, None))
+    monkeypatch.setattr(cli, "_scorecard", lambda args: 0)
+    monkeypatch.setattr(cli, "_calibration", lambda: 0)
+    assert cli._demo(cli.parser().parse_args(["demo", "--scale", "0.5"])) == 0
+    assert [(g["year"], g["scale"]) for g in generated] == [(2024, 0.5), (2025, 0.05), (2026, 0.05)]
+    assert all(g["as_of"] is None and g["seed"] == 20240101 for g in generated)
 
 
 def test_the_demo_says_which_failed_checks_are_injected_defects(tmp_path, monkeypatch, capsys):
@@ -47,6 +61,7 @@ def test_the_demo_says_which_failed_checks_are_injected_defects(tmp_path, monkey
     summary = RunSummary(failed_checks=failed)
     monkeypatch.setattr(cli, "_run_and_summarise", lambda args: (1, summary))
     monkeypatch.setattr(cli, "_scorecard", lambda args: 0)
+    monkeypatch.setattr(cli, "_calibration", lambda: 0)
     assert cli._demo(cli.parser().parse_args(["demo"])) == 1
     told = capsys.readouterr().out.split("== checks that did not pass\n")[1].splitlines()
     assert told[0] == (

@@ -91,7 +91,7 @@ def test_a_redelivered_month_updates_to_the_rows_of_a_full_build(built, tmp_path
 def test_other_dimension_rows_rebuild_the_table_whole(built):
     landing, data = built
     con = duckdb.connect(str(DataPaths(data).build_db))
-    con.execute("update dim_agency set agency_name = 'renamed' where agency_code = 'H60.02'")
+    con.execute("update dim_agency set agency_name = 'renamed' where agency_code = 'H36.60.02'")
     con.close()
     warehouse = Warehouse(DataPaths(data))
     with warehouse.connect() as con:
@@ -187,7 +187,7 @@ def test_a_whole_rebuild_reuses_the_space_of_the_old_table(tmp_path):
     before = _blocks(data)
     for name in ("Đổi tên một", "Đổi tên hai"):  # other dimension rows: rebuilt whole, twice
         con = duckdb.connect(str(DataPaths(data).build_db))
-        con.execute("update dim_agency set agency_name = ? where agency_code = 'H60.02'", [name])
+        con.execute("update dim_agency set agency_name = ? where agency_code = 'H36.60.02'", [name])
         con.close()
         with warehouse.connect() as con:
             assert warehouse.run(con, "fact_dossier") == "rebuilt whole"

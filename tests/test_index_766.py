@@ -134,7 +134,7 @@ def test_catalogue_indicators_count_the_period(con):
     # complete components: of the year's announcements so far, in every month
     assert jan["PUBLIC_CONTENT_FULL"][:3] == feb["PUBLIC_CONTENT_FULL"][:3] == (3, 4, 1.5)
     # a commune and an agency show the province's counts, as the portal does
-    for unit_type, code in (("commune", "22939"), ("agency", "H60.05")):
+    for unit_type, code in (("commune", "22939"), ("agency", "H36.60.05")):
         child = _detail(con, unit_type, "2024-01", code)
         assert child["PUBLIC_UPDATE_ON_TIME"][:3] == (1, 4, 1.0)
         assert "the province's counts" in child["PUBLIC_UPDATE_ON_TIME"][4]
@@ -192,10 +192,10 @@ def test_a_unit_that_received_nothing_is_scored_as_the_portal_does(con):
 
 
 def test_districts_and_agencies_are_units_with_their_own_counts(con):
-    district = _detail(con, "district", "2024-01", "593")  # its agency H60.593's feedback
+    district = _detail(con, "district", "2024-01", "593")  # its agency H36.593's feedback
     assert district["PETITION_PROCESSING_ON_TIME"][:3] == (1, 3, 2.0)
     assert district["PROCESSING_ON_TIME"][:2] == (0, 0)
-    agency = _detail(con, "agency", "2024-01", "H60.02")  # every dossier of the fixture
+    agency = _detail(con, "agency", "2024-01", "H36.60.02")  # every dossier of the fixture
     assert agency["PROCESSING_ON_TIME"][:3] == (4, 7, 11.43)
     assert agency["PETITION_PROCESSING_ON_TIME"][:2] == (0, 0)
     centre = _detail(con, "provincial_centre", "2024-01")
@@ -318,7 +318,7 @@ def _commune_dossier(code, unit, month, **cells):
         dossier_code=code,
         admin_unit_code=unit,
         level="Xã",
-        agency_code="H60.22915",
+        agency_code="H36.22915",
         received_at=f"05/{month} 08:00",
         due_at=f"10/{month} 17:00",
         finished_at=f"09/{month} 10:00",
@@ -389,8 +389,8 @@ def test_units_before_and_after_the_reform(reform):
     assert _received(reform, "commune", "2025-08", "22918") == 1
     assert _received(reform, "province", "2025-08", "60") is None
     # an agency is a unit of the periods it worked in, wherever the list places it
-    assert _received(reform, "agency", "2025-08", "H60.02") == 1
-    assert _received(reform, "agency", "2025-03", "H60.02") == 0  # of province 60 then
+    assert _received(reform, "agency", "2025-08", "H36.60.02") == 1
+    assert _received(reform, "agency", "2025-03", "H36.60.02") == 0  # of province 60 then
     districts_after = reform.sql(
         "select count(*) from mart_service_index_766 where unit_type = 'district' "
         "and period in ('2025-08', '2025-09', '2025-Q3', '2025')"

@@ -41,11 +41,13 @@ def con():
         connection.register(f"_{name}", frame)
         connection.execute(f"create table {name} as select * from _{name}")
     connection.execute(render_sql("dim_service_index_766_indicator"))
-    # what the totals' SQL also reads: no geography is needed for these units
+    # what the totals' SQL also reads: no geography or coverage is needed for these units
     connection.execute(
         "create table ref_scope as select date '2025-07-01' as reform_date; "
         "create table bridge_admin_unit_2025 (old_code varchar, new_code varchar, "
-        "is_primary boolean)"
+        "is_primary boolean); "
+        "create table mart_source_coverage (year bigint, source varchar, "
+        "months_covered bigint, is_complete boolean)"
     )
     yield connection
     connection.close()

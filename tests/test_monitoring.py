@@ -171,7 +171,8 @@ def test_table_check_violations_count_rows_not_groups():
     con.execute(
         "create table fact_dossier as select 'D' || range as dossier_code, "
         "'9.999999' as procedure_code, false as procedure_known, true as agency_known, "
-        "'H60.02' as agency_code, '60' as admin_unit_code, timestamp '2024-01-05' as received_at "
+        "'H36.60.02' as agency_code, '60' as admin_unit_code, "
+        "timestamp '2024-01-05' as received_at "
         "from range(20)"
     )
     con.execute(
@@ -296,13 +297,13 @@ def test_a_rejected_file_does_not_hold_the_tables_but_lost_rows_do(automation, m
     assert "fact_dossier" in automation.tick()  # the rest is still built and published
     assert automation.tick() == set()
     # rows lost between reading and writing: nothing downstream is rebuilt on them …
-    recount = assets.ingest._conservation
-    monkeypatch.setattr(assets.ingest, "_conservation", lambda *a: ["rows went missing"])
+    recount = assets.ingest.recount
+    monkeypatch.setattr(assets.ingest, "recount", lambda *a: ["rows went missing"])
     assert not w.stage("2024-01").success
     assert w.status("conservation")["2024-01"] == ("FAILED", True)
     assert "fact_dossier" not in automation.tick()
     # … until the period is whole again
-    monkeypatch.setattr(assets.ingest, "_conservation", recount)
+    monkeypatch.setattr(assets.ingest, "recount", recount)
     assert w.stage("2024-01").success
     assert w.status("conservation")["2024-01"] == ("SUCCEEDED", True)
     assert "fact_dossier" in automation.tick()

@@ -76,7 +76,7 @@ def test_sensor_waits_while_a_file_is_still_growing(tmp_path):
     _age(path, 120)
     landing.tick()
     with path.open("a", encoding="utf-8") as handle:  # the copy goes on
-        handle.write("H2,1.001612,H60.02,60,Tỉnh,2,05/01/2024 08:00,10/01/2024 17:00,,4,,,\n")
+        handle.write("H2,1.001612,H36.60.02,60,Tỉnh,2,05/01/2024 08:00,10/01/2024 17:00,,4,,,\n")
     _age(path, 100)
     assert landing.requested(landing.tick()) == []
     assert landing.requested(landing.tick()) == [("staging_dossiers", "2024-01")]

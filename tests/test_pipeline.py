@@ -11,11 +11,11 @@ import polars as pl
 import pytest
 
 from assets.definitions import ALL_ASSETS
-from assets.ingest import _conservation
 from assets.resources import DanvanResource
 from pipelines.generate import generate
 from pipelines.runner import run_pipeline
 from tests.helpers import bin_path, dossier, run_command, run_danvan, write_csv
+from warehouse.ingest.recount import recount
 from warehouse.settings import Settings
 from warehouse.tables import TABLE_NAMES
 
@@ -214,7 +214,6 @@ def test_the_quarantine_rate_check_warns_with_reasons_counted(tmp_path):
 
 
 def test_the_conservation_check_notices_lost_rows(tmp_path):
-    from schemas.registry import SOURCES
     from tests.helpers import ingest
 
     write_csv(
@@ -224,10 +223,10 @@ def test_the_conservation_check_notices_lost_rows(tmp_path):
     resource = DanvanResource(
         landing_dir=str(tmp_path / "landing"), data_dir=str(tmp_path / "data")
     )
-    assert _conservation(resource.paths, SOURCES["dossiers"], outcome) == []
+    assert recount(resource.paths, "dossiers", outcome) == []
     staging = resource.paths.staging("dossiers", "2024-01")
     pl.read_parquet(staging).head(1).write_parquet(staging)
-    (problem,) = _conservation(resource.paths, SOURCES["dossiers"], outcome)
+    (problem,) = recount(resource.paths, "dossiers", outcome)
     assert "read 2 ≠ loaded 1 + quarantined 0 + duplicates 0" in problem
 
 

@@ -101,7 +101,7 @@ def test_dossier_row_rules(tmp_path, name, cells, column, reason):
 
 def test_a_good_row_with_every_optional_form_loads(tmp_path):
     row = dossier(
-        procedure_code="1.001612.H60",
+        procedure_code="1.001612.H36",
         level="Cấp tỉnh",
         channel="Bưu chính công ích",
         received_at="2024-01-05 08:00:00",

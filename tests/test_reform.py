@@ -120,9 +120,9 @@ MODELS_2026 = [
 ]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("reform")
+def build_reform_exports(root):
+    """The hand-made exports written under `root`/landing, ingested and built into
+    `root`/data; the outcomes by (source, period) and the data folder."""
     landing, data = root / "landing", root / "data"
     _write_dossiers(landing / "dossiers/ho_so_2025-08.csv", DOSSIERS_2025_08)
     _write_dossiers(landing / "dossiers/ho_so_2025-03.csv", DOSSIERS_2025_03)
@@ -141,8 +141,14 @@ def built(tmp_path_factory):
     assert unmatched == []
     record_landing(landing, DataPaths(data))
     build_all(Warehouse(DataPaths(data)))
+    return {(o.source, o.period): o for o in outcomes}, data
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    outcomes, data = build_reform_exports(tmp_path_factory.mktemp("reform"))
     con = duckdb.connect(str(DataPaths(data).build_db), read_only=True)
-    yield {(o.source, o.period): o for o in outcomes}, data, con
+    yield outcomes, data, con
     con.close()
 
 

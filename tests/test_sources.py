@@ -39,7 +39,7 @@ def item(**cells):
         "received_at": "05/01/2024 09:00",
         "channel": "Cổng tỉnh",
         "field": "Đất đai",
-        "agency_code": "H60.593",
+        "agency_code": "H36.593",
         "admin_unit_code": "593",
         "due_at": "19/01/2024 17:00",
         "handled_at": "10/01/2024 10:00",

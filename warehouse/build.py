@@ -25,7 +25,16 @@ import duckdb
 import polars as pl
 
 from schemas.registry import SOURCES
-from warehouse import calendar, exports, incremental, index_766, lookups, readers, reference
+from warehouse import (
+    agencies,
+    calendar,
+    exports,
+    incremental,
+    index_766,
+    lookups,
+    readers,
+    reference,
+)
 from warehouse.check_results import evaluate
 from warehouse.ingest.outcomes import QUARANTINE_SCHEMA
 from warehouse.paths import DataPaths
@@ -66,7 +75,7 @@ REFERENCE_TABLES = {
     "ref_admin_unit_changes": lambda w: reference.admin_unit_changes(),
     "ref_levels": lambda w: reference.levels(),
     "ref_scope": lambda w: reference.scope_frame(),
-    "ref_agencies": lambda w: reference.agencies(w.paths.reference("agencies.csv")),
+    "ref_agencies": lambda w: agencies.agencies(w.paths.reference("agencies.csv")),
     "ref_calendar": lambda w: calendar.calendar(),
     "ref_lookups": lambda w: lookups.lookups_frame(),
     "ref_quarantine_reasons": lambda w: lookups.reasons_frame(),

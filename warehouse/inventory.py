@@ -11,6 +11,7 @@ from pathlib import Path
 
 from schemas.landing import REFERENCE_FILES, Unmatched, discover, shown_name
 from schemas.registry import SOURCES
+from warehouse.agencies import AgencyListError, read_agencies
 from warehouse.atomic import replacing, write_atomic_text
 from warehouse.files import sha256_of
 from warehouse.paths import DataPaths
@@ -19,7 +20,7 @@ from warehouse.paths import DataPaths
 @dataclass(frozen=True)
 class Inventory:
     unmatched: list[Unmatched]
-    reference_files: list[str]  # supplied reference files now staged
+    reference_files: list[str]  # supplied reference files now staged (a bad one is unmatched)
 
 
 def _record(landing: Path, item: Unmatched) -> dict:
@@ -45,15 +46,28 @@ def record_landing(landing: Path, paths: DataPaths) -> Inventory:
     """Write the unmatched files' audit records and stage the supplied reference files; a
     reference file no longer supplied is removed, so the shipped sample applies again."""
     _, unmatched = discover(landing, SOURCES.values())
-    records = [_record(landing, item) for item in unmatched]
-    write_atomic_text(json.dumps(records, ensure_ascii=False, indent=1), paths.unmatched_audit)
     staged = []
     for name in REFERENCE_FILES:
         supplied, target = landing / "reference" / name, paths.reference(name)
-        if supplied.exists():
+        problem = _unsound(supplied) if supplied.exists() else None
+        if supplied.exists() and problem is None:
             with replacing(target) as temporary:
                 shutil.copyfile(supplied, temporary)
             staged.append(name)
         else:
             target.unlink(missing_ok=True)
+        if problem is not None:
+            shown = shown_name(supplied.relative_to(landing))
+            unmatched.append(Unmatched(supplied, problem, "reference_unsound", shown))
+    records = [_record(landing, item) for item in unmatched]
+    write_atomic_text(json.dumps(records, ensure_ascii=False, indent=1), paths.unmatched_audit)
     return Inventory(unmatched, staged)
+
+
+def _unsound(supplied: Path) -> str | None:
+    """Why a supplied reference file cannot be used (it is then rejected alone), else None."""
+    try:
+        read_agencies(supplied)
+    except AgencyListError as error:
+        return f"rejected, the sample agency list applies instead: {error}"
+    return None

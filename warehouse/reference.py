@@ -1,4 +1,5 @@
-"""Reference data shipped with the project: real GSO administrative units, sample agencies."""
+"""Reference data shipped with the project: real GSO administrative units and levels (the
+sample agencies: warehouse/agencies.py)."""
 
 import datetime as dt
 import functools
@@ -16,7 +17,6 @@ CHANGES_CSVS = (
     REFERENCE_DIR / "admin_unit_changes_lam_dong.csv",
     REFERENCE_DIR / "admin_unit_changes_lam_dong_upper_levels.csv",
 )
-AGENCIES_SAMPLE_CSV = REFERENCE_DIR / "agencies_sample.csv"
 OPEN_START = dt.date(1900, 1, 1)  # empty valid_from: in force since before 2021
 OPEN_END = dt.date(9999, 12, 31)
 
@@ -101,13 +101,6 @@ def unit_intervals() -> pl.DataFrame:
         pl.col("valid_from").fill_null(OPEN_START),
         pl.col("valid_to").fill_null(OPEN_END),
     )
-
-
-def agencies(supplied: Path | None = None) -> pl.DataFrame:
-    """The province's own list as staged from `<landing>/reference/agencies.csv` (see
-    warehouse/inventory.py) when there is one, else the sample list."""
-    path = supplied if supplied is not None and supplied.exists() else AGENCIES_SAMPLE_CSV
-    return _read(path).select("agency_code", "agency_name", "level", "admin_unit_code")
 
 
 def levels() -> pl.DataFrame:

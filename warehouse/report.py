@@ -1,30 +1,45 @@
 """The yearly report for the leadership: one self-contained HTML file (charts embedded as PNG,
-no internet needed), in Vietnamese with an English toggle."""
+no internet needed), in Vietnamese with an English toggle, for any year with data.
+
+Every text, number and chart exists in both languages (numbers as each writes them:
+warehouse/numbers.py); the page shell is templates/report.html. What the year holds — months
+per source, partial years, the province it is reported for — comes from warehouse/coverage.py.
+"""
 
 from __future__ import annotations
 
 import base64
 import html
 import io
+import string
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import matplotlib
 
+from schemas.common import REFORM_DATE
+from warehouse.coverage import (
+    SOURCE_NAMES,
+    SourceCoverage,
+    as_of,
+    coverage,
+    province_of_year,
+    require_data,
+)
 from warehouse.index_766 import published_groups
+from warehouse.numbers import format_number, unit_label
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+TEMPLATE = Path(__file__).parent / "templates" / "report.html"
 RED, GREY, BLUE = "#c0392b", "#bbbbbb", "#2e6f9e"
-STYLE = """
-body{font-family:'Segoe UI',Arial,sans-serif;margin:2em auto;max-width:1000px;color:#222}
-h1{color:#8b1a1a}h2{border-bottom:2px solid #8b1a1a;padding-bottom:4px;margin-top:2em}
-table{border-collapse:collapse;width:100%;font-size:14px}td,th{border-bottom:1px solid #ddd;
-padding:4px 8px;text-align:left}td.n{text-align:right}img{max-width:100%}
-#lang-en:checked ~ main .vi{display:none}#lang-vi:checked ~ main .en{display:none}
-.toggle{float:right;font-size:14px}
-"""
+LANGS = ("vi", "en")
+DEFAULT_PROFILE = (
+    "(select any_value(profile) from dim_service_index_766_indicator where is_default_profile)"
+)
 
 
 def _png(figure) -> str:
@@ -35,157 +50,281 @@ def _png(figure) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def _img(src: str, alt: str) -> str:
-    return f'<img src="{src}" alt="{html.escape(alt)}">'
-
-
 def _both(vi: str, en: str) -> str:
     return f'<span class="vi">{html.escape(vi)}</span><span class="en">{html.escape(en)}</span>'
 
 
-def _number(value, unit: str) -> str:
-    if value is None:
-        return "—"
-    if unit == "tỷ lệ":
-        return f"{value * 100:.2f}%"
-    if unit == "điểm":
-        return f"{value:.1f}"
-    return f"{value:,.0f}".replace(",", ".")
+def _both_html(vi: str, en: str) -> str:
+    """Already-escaped HTML in each language."""
+    return f'<span class="vi">{vi}</span><span class="en">{en}</span>'
 
 
-def _scorecard(con, year: int) -> str:
+def _number(value, unit: str = "") -> str:
+    return _both(format_number(value, unit, "vi"), format_number(value, unit, "en"))
+
+
+def _chart(draw: Callable[[str], tuple[object, str]]) -> str:
+    """The chart drawn once per language, each shown with its language."""
+    images = []
+    for lang in LANGS:
+        figure, alt = draw(lang)
+        images.append(f'<img src="{_png(figure)}" alt="{html.escape(alt)}">')
+    return _both_html(*images)
+
+
+def _value_ticks(axis, lang: str) -> None:
+    """A chart's value axis in the language's digits (a category axis keeps its names)."""
+    axis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value, "", lang)))
+
+
+def _pick(lang: str, vi: str, en: str) -> str:
+    return vi if lang == "vi" else en
+
+
+def _months(found: SourceCoverage | None, lang: str) -> str:
+    months = found.months_covered if found else 0
+    return _pick(lang, f"{months}/12 tháng", f"{months}/12 months")
+
+
+def _partial_note(found: SourceCoverage | None) -> str:
+    if found is not None and found.is_complete:
+        return ""
+    note = _both(f"một phần năm: {_months(found, 'vi')}", f"partial year: {_months(found, 'en')}")
+    return f' <span class="partial">({note})</span>'
+
+
+# ---- sections ------------------------------------------------------------------------------
+
+
+def _scorecard(con, year: int, now: dict, before: dict) -> str:
     rows = con.sql(
-        "select c.indicator_code, c.name_vi, c.name_en, c.unit, c.value, p.value "
+        "select c.name_vi, c.name_en, c.unit, c.source, c.value, p.value "
         "from mart_province_scorecard c left join mart_province_scorecard p "
         "on p.indicator_code = c.indicator_code and p.year = c.year - 1 "
         "where c.year = ? order by c.indicator_code",
         params=[year],
     ).fetchall()
     body = "".join(
-        f"<tr><td>{_both(vi, en)}</td><td class=n>{_number(value, unit)}</td>"
-        f"<td class=n>{_number(previous, unit)}</td></tr>"
-        for _, vi, en, unit, value, previous in rows
+        f"<tr><td>{_both(vi, en)}</td><td>{_both(unit_label(unit, 'vi'), unit_label(unit, 'en'))}"
+        f"</td><td class=n>{_number(value, unit)}{_partial_note(now.get(source))}</td>"
+        f"<td class=n>{_number(previous, unit)}"
+        f"{'' if previous is None else _partial_note(before.get(source))}</td></tr>"
+        for vi, en, unit, source, value, previous in rows
     )
-    head = f"<tr><th>{_both('Chỉ tiêu', 'Indicator')}</th><th>{year}</th><th>{year - 1}</th></tr>"
+    previous_partial = any(not c.is_complete for c in before.values()) or not before
+    previous_head = f"{year - 1}" + (
+        f' <span class="partial">({_both("năm chưa đủ số liệu", "partial year")})</span>'
+        if previous_partial
+        else ""
+    )
+    head = (
+        f"<tr><th>{_both('Chỉ tiêu', 'Indicator')}</th><th>{_both('Đơn vị tính', 'Unit')}</th>"
+        f"<th>{year}</th><th>{previous_head}</th></tr>"
+    )
     return f"<table>{head}{body}</table>"
+
+
+def _coverage_table(year: int, now: dict, before: dict) -> str:
+    def span(found: SourceCoverage | None, lang: str) -> str:
+        if found is None:
+            return _pick(lang, "không có dữ liệu", "no data")
+        first, last = found.first_month, found.last_month
+        if lang == "vi":
+            return f"{first.month:02d}/{first.year} – {last.month:02d}/{last.year}"
+        return f"{first:%Y-%m} – {last:%Y-%m}"
+
+    rows = "".join(
+        f"<tr><td>{_both(vi, en)}</td>"
+        f"<td>{_both(_months(now.get(source), 'vi'), _months(now.get(source), 'en'))}</td>"
+        f"<td>{_both(span(now.get(source), 'vi'), span(now.get(source), 'en'))}</td>"
+        f"<td>{_complete(now.get(source))}</td>"
+        f"<td>{_both(_months(before.get(source), 'vi'), _months(before.get(source), 'en'))}</td>"
+        "</tr>"
+        for source, (vi, en) in SOURCE_NAMES.items()
+    )
+    head = (
+        f"<tr><th>{_both('Nguồn', 'Source')}</th><th>{year}</th>"
+        f"<th>{_both('Từ – đến', 'From – to')}</th><th>{_both('Đủ năm', 'Whole year')}</th>"
+        f"<th>{year - 1}</th></tr>"
+    )
+    return f"<table>{head}{rows}</table>"
+
+
+def _complete(found: SourceCoverage | None) -> str:
+    if found is not None and found.is_complete:
+        return _both("đủ", "yes")
+    return f'<span class="partial">{_both("một phần", "partial")}</span>'
 
 
 def _trends(con, year: int) -> str:
     rows = con.sql(
-        "select period, sum(finished_early + finished_on_time) / nullif(sum(finished), 0), "
+        "select period, sum(finished_in_time) / nullif(sum(finished), 0), "
         "sum(received_online) / nullif(sum(received), 0) from mart_dossier_monthly "
         "where period like ? group by period order by period",
         params=[f"{year}-%"],
     ).fetchall()
-    figure, axis = plt.subplots(figsize=(9, 3.2))
-    months = [r[0][-2:] for r in rows]
-    axis.plot(
-        months,
-        [100 * (r[1] or 0) for r in rows],
-        marker="o",
-        color=RED,
-        label="Đúng hạn / on time %",
-    )
-    axis.plot(
-        months,
-        [100 * (r[2] or 0) for r in rows],
-        marker="s",
-        color=BLUE,
-        label="Trực tuyến / online %",
-    )
-    axis.set_ylim(0, 105)
-    axis.set_xlabel(f"Tháng / month {year}")
-    axis.legend(loc="lower right")
-    axis.set_title("Hồ sơ đúng hạn và trực tuyến theo tháng")
-    return _img(_png(figure), "on-time and online trends")
+
+    def draw(lang: str):
+        figure, axis = plt.subplots(figsize=(9, 3.2))
+        months = [r[0][-2:] for r in rows]
+        on_time, online = [100 * (r[1] or 0) for r in rows], [100 * (r[2] or 0) for r in rows]
+        axis.plot(
+            months, on_time, marker="o", color=RED, label=_pick(lang, "Đúng hạn %", "On time %")
+        )
+        axis.plot(
+            months, online, marker="s", color=BLUE, label=_pick(lang, "Trực tuyến %", "Online %")
+        )
+        axis.set_ylim(0, 105)
+        _value_ticks(axis.yaxis, lang)
+        axis.set_xlabel(_pick(lang, f"Tháng năm {year}", f"Month of {year}"))
+        axis.legend(loc="lower right")
+        axis.set_title(
+            _pick(
+                lang,
+                "Hồ sơ đúng hạn và trực tuyến theo tháng",
+                "Dossiers finished on time and received online, by month",
+            )
+        )
+        return figure, _pick(lang, "xu hướng đúng hạn, trực tuyến", "on-time and online trends")
+
+    return _chart(draw)
 
 
-DEFAULT_PROFILE = (
-    "(select any_value(profile) from dim_service_index_766_indicator where is_default_profile)"
-)
-
-
-def _index_ranking(con, year: int) -> str:
-    """Districts of the year (before the 2025 reform), else communes: every one when they are
+def ranking(con, year: int) -> tuple[str, list[tuple[str, float]]]:
+    """The units the year ranks — districts before the 2025 reform, the new communes from the
+    reform's year — with their names at the year's end, weakest first: every one when they are
     few, else the 15 best and the 15 weakest, on the normalised total (units differ in what
     their exports let the index assess)."""
-    unit_type = "district"
-    rows = _ranking_rows(con, year, unit_type)
-    if not rows:
-        unit_type = "commune"
-        rows = _ranking_rows(con, year, unit_type)
-    if len(rows) > 30:
-        rows = rows[:15] + rows[-15:]
-    figure, axis = plt.subplots(figsize=(9, 0.3 * max(len(rows), 3) + 1))
-    axis.barh([r[0] for r in rows], [r[1] for r in rows], color=RED)
-    axis.set_xlim(0, 100)
-    level = "cấp huyện" if unit_type == "district" else "cấp xã"
-    axis.set_title(f"Xếp hạng {level} theo Chỉ số 766 năm {year} (thang 100)")
-    for index, (_, total) in enumerate(rows):
-        axis.text(total + 0.5, index, f"{total:.2f}", va="center", fontsize=7)
-    return _img(_png(figure), f"{unit_type} ranking by the 766 index")
-
-
-def _ranking_rows(con, year: int, unit_type: str) -> list[tuple[str, float]]:
-    return con.sql(
-        "select coalesce(d.name, s.unit_code), s.total_normalised from mart_service_index_766 s "
-        "left join dim_admin_unit d on d.code = s.unit_code "
-        "and make_date(?, 12, 31) between d.valid_from and d.valid_to "
+    unit_type = "district" if year < REFORM_DATE.year else "commune"
+    rows = con.sql(
+        "select coalesce(admin_unit_on(s.unit_code, make_date(?, 12, 31)).name, s.unit_code), "
+        "s.total_normalised from mart_service_index_766 s "
         f"where s.profile = {DEFAULT_PROFILE} and s.unit_type = ? and s.period_type = 'year' "
         "and s.period = ? and s.total_normalised is not null "
         "order by s.total_normalised, s.unit_code",
         params=[year, unit_type, str(year)],
     ).fetchall()
+    return unit_type, rows[:15] + rows[-15:] if len(rows) > 30 else rows
+
+
+def _index_ranking(con, year: int) -> str:
+    unit_type, rows = ranking(con, year)
+    if not rows:
+        return f"<p>{_both('Chưa có điểm Chỉ số 766 của năm.', 'No 766 scores for the year.')}</p>"
+
+    def draw(lang: str):
+        figure, axis = plt.subplots(figsize=(9, 0.3 * max(len(rows), 3) + 1))
+        axis.barh([r[0] for r in rows], [r[1] for r in rows], color=RED)
+        axis.set_xlim(0, 100)
+        _value_ticks(axis.xaxis, lang)
+        level = {
+            ("vi", "district"): "cấp huyện",
+            ("vi", "commune"): "cấp xã",
+            ("en", "district"): "districts",
+            ("en", "commune"): "communes",
+        }[lang, unit_type]
+        axis.set_title(
+            _pick(
+                lang,
+                f"Xếp hạng {level} theo Chỉ số 766 năm {year} (thang 100)",
+                f"Ranking of the {level} by the 766 index, {year} (out of 100)",
+            )
+        )
+        for index, (_, total) in enumerate(rows):
+            axis.text(
+                total + 0.5, index, format_number(total, "điểm", lang), va="center", fontsize=7
+            )
+        return figure, f"{unit_type} ranking by the 766 index"
+
+    return _chart(draw)
 
 
 def _welfare(con, year: int) -> str:
     rows = con.sql(
-        "select org_code, support_type, sum(value_vnd) / 1e9 from mart_welfare_yearly "
-        "where year = ? group by all order by 1, 2",
+        "select o.org_code, o.name_en, t.support_type, t.name_en, sum(w.value_vnd) / 1e9 "
+        "from mart_welfare_yearly w join dim_organisation o using (org_code) "
+        "join dim_support_type t using (support_type) "
+        "where w.year = ? group by all order by any_value(o.sort_order), any_value(t.sort_order)",
         params=[year],
     ).fetchall()
-    orgs = sorted({r[0] for r in rows})
-    types = sorted({r[1] for r in rows})
-    value = {(r[0], r[1]): r[2] for r in rows}
-    figure, axis = plt.subplots(figsize=(9, 3.6))
-    bottom = [0.0] * len(orgs)
-    for support in types:
-        heights = [value.get((org, support), 0) for org in orgs]
-        axis.bar(orgs, heights, bottom=bottom, label=support)
-        bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
-    axis.set_ylabel("tỷ đồng / billion VND")
-    if types:
+    if not rows:
+        return (
+            f"<p>{_both('Không có dữ liệu an sinh của năm.', 'No welfare data for the year.')}</p>"
+        )
+    orgs = list(dict.fromkeys((r[0], r[1]) for r in rows))
+    types = list(dict.fromkeys((r[2], r[3]) for r in rows))
+    value = {(r[0], r[2]): r[4] for r in rows}
+
+    def draw(lang: str):
+        figure, axis = plt.subplots(figsize=(9, 3.6))
+        names = [_pick(lang, code, en) for code, en in orgs]
+        bottom = [0.0] * len(orgs)
+        for support, support_en in types:
+            heights = [float(value.get((org, support), 0)) for org, _ in orgs]
+            axis.bar(names, heights, bottom=bottom, label=_pick(lang, support, support_en))
+            bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+        axis.set_ylabel(_pick(lang, "tỷ đồng", "billion VND"))
+        _value_ticks(axis.yaxis, lang)
+        axis.tick_params(axis="x", labelsize=7, labelrotation=0 if lang == "vi" else 12)
         axis.legend(fontsize=8)
-    axis.set_title(f"Giá trị an sinh xã hội theo tổ chức và hình thức, {year}")
-    return _img(_png(figure), "welfare by organisation and type")
+        axis.set_title(
+            _pick(
+                lang,
+                f"Giá trị an sinh xã hội theo tổ chức và hình thức, {year}",
+                f"Value of welfare support by organisation and type, {year}",
+            )
+        )
+        return figure, "welfare by organisation and type"
+
+    return _chart(draw)
 
 
 def _engagement(con, year: int) -> str:
     rows = con.sql(
-        "select level, dialogues_held, periodic_receptions_scheduled, periodic_receptions_held "
-        "from mart_engagement_yearly where year = ? and grain = 'level' order by level",
+        "select e.level, l.level_vi, l.name_en, e.dialogues_held, "
+        "e.periodic_receptions_scheduled, e.periodic_receptions_held "
+        "from mart_engagement_yearly e "
+        "join (select level, min(level_vi) as level_vi, min(name_en) as name_en from dim_level "
+        "group by level) l using (level) "
+        "where e.year = ? and e.grain = 'level' order by e.level",
         params=[year],
     ).fetchall()
-    figure, axis = plt.subplots(figsize=(9, 3.2))
-    positions = range(len(rows))
-    for offset, (index, label, color) in enumerate(
-        [
-            (1, "Đối thoại / dialogues", BLUE),
-            (2, "Tiếp dân định kỳ theo KH / scheduled", GREY),
-            (3, "Đã tiếp / held", RED),
+    if not rows:
+        return f"<p>{_both('Không có dữ liệu tiếp dân của năm.', 'No engagement data.')}</p>"
+
+    def draw(lang: str):
+        figure, axis = plt.subplots(figsize=(9, 3.2))
+        positions = range(len(rows))
+        bars = [
+            (3, _pick(lang, "Đối thoại", "Dialogues"), BLUE),
+            (
+                4,
+                _pick(lang, "Tiếp dân định kỳ theo kế hoạch", "Periodic receptions scheduled"),
+                GREY,
+            ),
+            (5, _pick(lang, "Đã tiếp", "Held"), RED),
         ]
-    ):
-        axis.bar(
-            [p + (offset - 1) * 0.27 for p in positions],
-            [r[index] for r in rows],
-            width=0.27,
-            label=label,
-            color=color,
+        for offset, (index, label, color) in enumerate(bars):
+            axis.bar(
+                [p + (offset - 1) * 0.27 for p in positions],
+                [r[index] for r in rows],
+                width=0.27,
+                label=label,
+                color=color,
+            )
+        axis.set_xticks(list(positions), [_pick(lang, r[1], r[2]) for r in rows])
+        axis.legend(fontsize=8)
+        _value_ticks(axis.yaxis, lang)
+        axis.set_title(
+            _pick(
+                lang,
+                f"Đối thoại và tiếp công dân theo cấp, {year}",
+                f"Dialogues and citizen receptions by level, {year}",
+            )
         )
-    axis.set_xticks(list(positions), [r[0] for r in rows])
-    axis.legend(fontsize=8)
-    axis.set_title(f"Đối thoại và tiếp công dân theo cấp, {year}")
-    return _img(_png(figure), "engagement by level")
+        return figure, "engagement by level"
+
+    return _chart(draw)
 
 
 def _index_groups(con, year: int) -> str:
@@ -198,19 +337,50 @@ def _index_groups(con, year: int) -> str:
         "and period = ?",
         params=[str(year)],
     ).fetchall()
-    *scores, total, assessable, normalised, rating = (
-        row[0] if row else [None] * (len(groups) + 3) + ["—"]
-    )
-    figure, axis = plt.subplots(figsize=(9, 3.1))
-    labels = [f"{vi} / {en}" for _, vi, en, _ in groups]
-    axis.barh(labels, [maximum for *_, maximum in groups], color="#eeeeee")
-    axis.barh(labels, [(v or 0) for v in scores], color=RED)
-    axis.invert_yaxis()
-    axis.set_title(
-        f"Chỉ số 766 toàn tỉnh {year}: {normalised or 0:.2f}/100 ({rating})\n"
-        f"{total or 0:.2f} của {assessable or 0:g} điểm đánh giá được"
-    )
-    return _img(_png(figure), "766 group scores") + _index_detail(con, year)
+    if not row:
+        return f"<p>{_both('Chưa có điểm Chỉ số 766 của năm.', 'No 766 scores for the year.')}</p>"
+    *scores, total, assessable, normalised, rating = row[0]
+
+    def draw(lang: str):
+        figure, axis = plt.subplots(figsize=(9, 3.1))
+        labels = [_pick(lang, vi, en) for _, vi, en, _ in groups]
+        axis.barh(labels, [maximum for *_, maximum in groups], color="#eeeeee")
+        axis.barh(labels, [(v or 0) for v in scores], color=RED)
+        axis.invert_yaxis()
+        _value_ticks(axis.xaxis, lang)
+        score = format_number(normalised or 0, "điểm", lang)
+        points = format_number(total or 0, "điểm", lang)
+        of = format_number(assessable or 0, "", lang)
+        axis.set_title(
+            _pick(
+                lang,
+                f"Chỉ số 766 toàn tỉnh {year}: {score}/100 ({rating})\n"
+                f"{points} của {of} điểm đánh giá được",
+                f"Province 766 index {year}: {score}/100 ({RATINGS_EN.get(rating, rating)})\n"
+                f"{points} of {of} assessable points",
+            )
+        )
+        return figure, "766 group scores"
+
+    return _chart(draw) + _index_detail(con, year)
+
+
+# the bands of warehouse/service_index_766.yaml
+RATINGS_EN = {
+    "Xuất sắc": "excellent",
+    "Tốt": "good",
+    "Khá": "fair",
+    "Trung bình": "average",
+    "Yếu": "weak",
+}
+_STATUSES = {
+    "scored": ("chấm từ số liệu", "scored"),
+    "zero_denominator": ("không có gì để tính", "nothing to count"),
+    "fixed": ("cố định", "fixed"),
+    "not_scored": ("không chấm", "not scored"),
+    "not_applicable": ("không áp dụng", "not applicable"),
+    "not_assessable": ("không đánh giá được", "not assessable"),
+}
 
 
 def _index_detail(con, year: int) -> str:
@@ -225,12 +395,20 @@ def _index_detail(con, year: int) -> str:
         "and d.period_type = 'year' and d.period = ? order by i.group_no, i.indicator_no",
         params=[str(year)],
     ).fetchall()
+
+    def note(status: str, reason: str | None) -> str:
+        vi, en = _STATUSES.get(status, (status, status))
+        if reason is None:
+            return _both(vi, en)
+        # the mart's reasons are written 'Vietnamese — English'
+        reason_vi, _, reason_en = reason.partition(" — ")
+        return _both(f"{vi}: {reason_vi}", f"{en}: {reason_en or reason_vi}")
+
     body = "".join(
-        f"<tr><td>{_both(vi, en)}</td><td class=n>{_number(n, '')}</td>"
-        f"<td class=n>{_number(d, '')}</td><td class=n>"
-        f"{'—' if points is None else f'{points:.2f}'} / {maximum:g}</td>"
-        f"<td>{html.escape(_REASONS.get(status, status))}"
-        f"{'' if reason is None else ': ' + html.escape(reason)}</td></tr>"
+        f"<tr><td>{_both(vi, en)}</td><td class=n>{_number(n)}</td>"
+        f"<td class=n>{_number(d)}</td><td class=n>"
+        f"{'—' if points is None else _number(points, 'điểm')} / {_number(maximum)}</td>"
+        f"<td>{note(status, reason)}</td></tr>"
         for vi, en, n, d, points, maximum, status, reason in rows
     )
     head = (
@@ -241,43 +419,105 @@ def _index_detail(con, year: int) -> str:
     return f"<table>{head}{body}</table>"
 
 
-_REASONS = {
-    "scored": "chấm từ số liệu / scored",
-    "zero_denominator": "không có gì để tính / nothing to count",
-    "fixed": "cố định / fixed",
-    "not_scored": "không chấm / not scored",
-    "not_applicable": "không áp dụng / not applicable",
-    "not_assessable": "không đánh giá được / not assessable",
+_FILE_STATUSES = {  # load_audit.status
+    "loaded": ("đã nạp", "loaded"),
+    "superseded": ("thay bằng lần gửi sau", "superseded by a later delivery"),
+    "rejected": ("bị từ chối", "rejected"),
 }
 
 
 def _quality(con) -> str:
+    """The checks of the very rows published (check_results): those that failed, the files'
+    totals rows that did not reconcile, then the files and the quarantine."""
+    checked = con.sql(
+        "select count(*), count(*) filter (not passed), max(checked_at) from check_results"
+    ).fetchall()[0]
+    failed = con.sql(
+        "select check_name, asset, severity, violations, message from check_results "
+        "where not passed order by severity, check_name"
+    ).fetchall()
+    mismatches = con.sql(
+        "select source_file, totals_message from load_audit "
+        "where not totals_reconciled order by source_file"
+    ).fetchall()
     files = con.sql("select status, count(*) from load_audit group by 1 order by 1").fetchall()
     reasons = con.sql(
         "select source, regexp_replace(reason, '''[^'']*''', '…', 'g') as reason, count(*) "
-        "from quarantine group by all order by 3 desc limit 10"
+        "from quarantine group by all order by 3 desc, 1, 2 limit 10"
     ).fetchall()
-    file_rows = "".join(f"<tr><td>{html.escape(s)}</td><td class=n>{n}</td></tr>" for s, n in files)
+    total, failing, checked_at = checked
+    when = "—" if checked_at is None else f"{checked_at:%Y-%m-%d %H:%M}"
+    summary = _both(
+        f"{total} kiểm tra trên đúng số liệu đã công bố (lúc {when}); {failing} không đạt.",
+        f"{total} checks on the very rows published (at {when}); {failing} did not pass.",
+    )
+    failed_rows = "".join(
+        f"<tr class=failed><td>{html.escape(name)}</td><td>{html.escape(asset)}</td>"
+        f"<td>{html.escape(severity)}</td><td class=n>{_number(violations)}</td>"
+        f"<td>{html.escape(message or '')}</td></tr>"
+        for name, asset, severity, violations, message in failed
+    )
+    mismatch_rows = "".join(
+        f"<tr><td>{html.escape(f)}</td><td>{html.escape(m or '')}</td></tr>" for f, m in mismatches
+    )
+    file_rows = "".join(
+        f"<tr><td>{_both(*_FILE_STATUSES.get(s, (s, s)))}</td><td class=n>{_number(n)}</td></tr>"
+        for s, n in files
+    )
     reason_rows = "".join(
-        f"<tr><td>{html.escape(s)}</td><td>{html.escape(r)}</td><td class=n>{n}</td></tr>"
+        f"<tr><td>{_both(*SOURCE_NAMES.get(s, (s, s)))}</td><td>{html.escape(r)}</td>"
+        f"<td class=n>{_number(n)}</td></tr>"
         for s, r, n in reasons
     )
+    none = f"<p>{_both('Không có.', 'None.')}</p>"
     return (
-        f"<table><tr><th>{_both('Trạng thái tệp', 'File status')}</th><th>#</th></tr>"
-        f"{file_rows}</table><h3>{_both('Lý do cách ly nhiều nhất', 'Top quarantine reasons')}</h3>"
-        f"<table><tr><th>source</th><th>{_both('Lý do', 'Reason')}</th><th>#</th></tr>"
-        f"{reason_rows}</table>"
+        f"<p>{summary}</p>"
+        f"<h3>{_both('Kiểm tra không đạt', 'Checks that did not pass')}</h3>"
+        + (
+            f"<table><tr><th>{_both('Kiểm tra', 'Check')}</th><th>{_both('Bảng', 'Table')}</th>"
+            f"<th>{_both('Mức', 'Severity')}</th><th>{_both('Số dòng', 'Rows')}</th>"
+            f"<th>{_both('Thông báo', 'Message')}</th></tr>{failed_rows}</table>"
+            if failed
+            else none
+        )
+        + f"<h3>{_both('Dòng tổng cộng không khớp', 'Totals rows that do not reconcile')}</h3>"
+        + (
+            f"<table><tr><th>{_both('Tệp', 'File')}</th><th>{_both('Chênh lệch', 'Mismatch')}"
+            f"</th></tr>{mismatch_rows}</table>"
+            if mismatches
+            else none
+        )
+        + f"<h3>{_both('Tệp đã nhận', 'Files received')}</h3>"
+        f"<table><tr><th>{_both('Trạng thái tệp', 'File status')}</th>"
+        f"<th>{_both('Số tệp', 'Files')}</th></tr>{file_rows}</table>"
+        f"<h3>{_both('Lý do cách ly nhiều nhất', 'Top quarantine reasons')}</h3>"
+        f"<table><tr><th>{_both('Nguồn', 'Source')}</th><th>{_both('Lý do', 'Reason')}</th>"
+        f"<th>{_both('Số dòng', 'Rows')}</th></tr>{reason_rows}</table>"
     )
+
+
+def _english_name(name: str) -> str:
+    """'Tỉnh Lâm Đồng' → 'Lâm Đồng province' (the reference names units in Vietnamese)."""
+    return f"{name.removeprefix('Tỉnh ')} province" if name.startswith("Tỉnh ") else name
 
 
 def render(reporting_db: Path, year: int) -> str:
+    """The report of `year`; NoDataError (warehouse/coverage.py) when no source has rows in it."""
     con = duckdb.connect(str(reporting_db), read_only=True)
     try:
+        now = require_data(con, year)
+        before = coverage(con, year - 1)
+        _, province = province_of_year(con, year)
         sections = [
+            (
+                "Số liệu của năm theo nguồn",
+                "What the year's data covers, by source",
+                _coverage_table(year, now, before),
+            ),
             (
                 "Bảng chỉ tiêu năm so với năm trước",
                 "Scorecard against the previous year",
-                _scorecard(con, year),
+                _scorecard(con, year, now, before),
             ),
             (
                 "Xu hướng đúng hạn và trực tuyến",
@@ -303,27 +543,27 @@ def render(reporting_db: Path, year: int) -> str:
     body = "".join(
         f"<section><h2>{_both(vi, en)}</h2>{content}</section>" for vi, en, content in sections
     )
-    title = _both(
-        f"Báo cáo công tác dân vận và cải cách hành chính năm {year}",
-        f"Mass mobilisation and administrative reform, {year}",
-    )
+    title_vi = f"Báo cáo công tác dân vận và cải cách hành chính năm {year}"
+    day = as_of(now)
+    as_of_vi = "—" if day is None else f"{day:%d/%m/%Y}"
+    as_of_en = "—" if day is None else f"{day:%Y-%m-%d}"
+    partial = not all(c.is_complete for c in now.values()) or len(now) < len(SOURCE_NAMES)
     source = _both(
-        "Tỉnh Bình Thuận — số liệu từ kho dữ liệu đã công bố.",
-        "Bình Thuận province — figures from the published warehouse.",
+        f"{province} — số liệu từ kho dữ liệu đã công bố, tính đến ngày {as_of_vi}."
+        + (" Năm chưa đủ số liệu: xem số tháng của từng nguồn." if partial else ""),
+        f"{_english_name(province)} — figures from the published warehouse, data as of "
+        f"{as_of_en}." + (" A partial year: see the months each source covers." if partial else ""),
     )
-    return (
-        "<!doctype html><html lang='vi'><head><meta charset='utf-8'>"
-        f"<title>Báo cáo công tác dân vận và cải cách hành chính năm {year}</title>"
-        f"<style>{STYLE}</style></head><body>"
-        "<input type='radio' name='lang' id='lang-vi' checked hidden>"
-        "<input type='radio' name='lang' id='lang-en' hidden>"
-        "<div class='toggle'><label for='lang-vi'>Tiếng Việt</label> | "
-        "<label for='lang-en'>English</label></div><main>"
-        f"<h1>{title}</h1><p>{source}</p>{body}</main></body></html>"
+    return string.Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
+        title=html.escape(title_vi),
+        heading=_both(title_vi, f"Mass mobilisation and administrative reform, {year}"),
+        source=source,
+        sections=body,
     )
 
 
 def write(reporting_db: Path, year: int, out: Path) -> Path:
+    text = render(reporting_db, year)  # before touching `out`: no empty report for no data
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render(reporting_db, year), encoding="utf-8")
+    out.write_text(text, encoding="utf-8")
     return out

@@ -7,7 +7,11 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from warehouse.coverage import require_data
+from warehouse.numbers import format_number
+
 # INDICATORS.md "Calibration": what Bình Thuận published for 2024. Rates as fractions.
+PUBLISHED_YEAR = 2024
 PUBLISHED_2024: dict[str, float] = {
     "dialogues_held": 140,
     "periodic_receptions_held": 301,
@@ -28,12 +32,16 @@ TOLERANCE = {"welfare_value_vnd": 5e6, "dossiers_on_time_rate_provincial_centre"
 
 
 def read_scorecard(reporting_db: Path, year: int) -> pl.DataFrame:
+    """The year's scorecard with the months its source covers; NoDataError
+    (warehouse/coverage.py) for a year no source has rows in."""
     if not reporting_db.exists():
         raise FileNotFoundError(f"{reporting_db} does not exist yet: run `danvan run` first")
     con = duckdb.connect(str(reporting_db), read_only=True)
     try:
+        require_data(con, year)
         return con.sql(
-            "select indicator_code, name_vi, name_en, value, numerator, denominator, unit "
+            "select indicator_code, name_vi, name_en, value, numerator, denominator, unit, "
+            "source, months_covered, is_complete "
             "from mart_province_scorecard where year = ? order by indicator_code",
             params=[year],
         ).pl()
@@ -59,19 +67,14 @@ def compare_published(scorecard: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def format_value(value: float | None, unit: str) -> str:
-    if value is None:
-        return "—"
-    if unit == "tỷ lệ":
-        return f"{value * 100:.2f}%"
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", ".")
-    return f"{value:,.2f}"
+def _coverage_note(row: dict) -> str:
+    return "" if row["is_complete"] else f"  ({row['months_covered']}/12 tháng — months)"
 
 
 def format_scorecard(scorecard: pl.DataFrame, year: int) -> str:
+    """Vietnamese figures (453.763; 99,03 %), a partial year's rows marked with their months."""
     rows = [
-        (r["name_vi"], r["name_en"], format_value(r["value"], r["unit"]))
+        (r["name_vi"], r["name_en"], format_number(r["value"], r["unit"], "vi") + _coverage_note(r))
         for r in scorecard.iter_rows(named=True)
     ]
     width_vi = max((len(r[0]) for r in rows), default=10)
@@ -80,6 +83,8 @@ def format_scorecard(scorecard: pl.DataFrame, year: int) -> str:
     lines.append(f"{'Chỉ tiêu'.ljust(width_vi)}  {'Indicator'.ljust(width_en)}  {'Giá trị':>16}")
     lines.append("-" * (width_vi + width_en + 20))
     lines += [f"{vi.ljust(width_vi)}  {en.ljust(width_en)}  {v:>16}" for vi, en, v in rows]
+    if not scorecard.get_column("is_complete").all():
+        lines.append("\nMột phần năm — a partial year: the marked rows cover fewer than 12 months")
     return "\n".join(lines)
 
 

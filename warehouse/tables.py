@@ -45,6 +45,7 @@ GROUPS = {  # table → its group in the Dagster UI
     "dim_service_index_766_indicator": "service_index",
     "mart_service_index_766_detail": "service_index",
     "mart_service_index_766": "service_index",
+    "mart_source_coverage": "scorecard",
     "mart_province_scorecard": "scorecard",
 }
 

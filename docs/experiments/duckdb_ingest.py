@@ -33,7 +33,7 @@ def _sql(path: str, target: str, row_numbers: bool, nfc: bool) -> str:
     typed as (
     select {"row_number," if row_numbers else ""}
       {text("Mã hồ sơ")} as dossier_code,
-      regexp_replace(trim("Mã TTHC"), '\\.H60$', '') as procedure_code,
+      regexp_replace(trim("Mã TTHC"), '\\.H36$', '') as procedure_code,
       {text("Tên TTHC")} as procedure_name,
       trim("Mã cơ quan") as agency_code,
       trim("Mã ĐVHC") as admin_unit_code,

@@ -1,14 +1,15 @@
-"""`danvan generate`: sample exports for a year, calibrated to the province's published figures.
+"""`danvan generate`: sample exports for 2024, calibrated to the province's published figures,
+and for 2025 and 2026 (`later_years.py`, not calibrated).
 
-Writes into a landing folder: monthly dossier files (November of the year before through
-December), procedure catalogue snapshots, and the defects listed in `defects.DEFECTS`.
+For 2024 it writes into a landing folder: monthly dossier files (November of the year before
+through December), procedure catalogue snapshots, the other sources, and the defects listed in
+`defects.DEFECTS`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,8 @@ import polars as pl
 
 from pipelines.generate import defects, engagement, feedback, models, welfare, writers
 from pipelines.generate.dossiers import EXPORT_AT, local_blocks, make_block, province_blocks
-from pipelines.generate.export import as_text, with_headers, write_csv, write_xlsx
+from pipelines.generate.export import GenerateReport, as_text, with_headers, write_csv, write_xlsx
+from pipelines.generate.later_years import AS_OF, LATER_YEARS, generate_later
 from pipelines.generate.procedures import catalogue
 from pipelines.generate.territory import binh_thuan
 from schemas.dossiers import SPEC as DOSSIERS
@@ -38,10 +40,11 @@ ROWS_AT_SCALE_1 = 532_834  # dossier rows of the calibrated demo
 LANDING_BYTES_PER_ROW = 350
 
 
-@dataclass
-class GenerateReport:
-    files: int = 0
-    dossier_rows: int = 0
+CALIBRATED_YEAR = 2024
+YEARS = (CALIBRATED_YEAR, *LATER_YEARS)
+# `danvan demo`: the calibrated year whole, the later years (sample data only) smaller, so that
+# a fresh clone's demo stays well under three minutes on two cores
+DEMO_SCALES = {CALIBRATED_YEAR: 1.0, 2025: 0.1, 2026: 0.1}
 
 
 def _units(level: str, month: dt.date, rng: np.random.Generator) -> pl.DataFrame:
@@ -58,7 +61,7 @@ def _units(level: str, month: dt.date, rng: np.random.Generator) -> pl.DataFrame
         .unique(maintain_order=True)
     )
     return units.with_columns(
-        agency_code=pl.lit("H60.") + pl.col("code"),
+        agency_code=pl.lit("H36.") + pl.col("code"),
         weight=pl.Series(rng.gamma(4.0, 1.0, units.height)),
     )
 
@@ -127,7 +130,7 @@ def _write_dossiers(
         if period == "2024-05":
             suffixed = pl.when(pl.int_range(pl.len()) % 50 == 0)
             text = text.with_columns(
-                procedure_code=suffixed.then(pl.col("procedure_code") + ".H60").otherwise(
+                procedure_code=suffixed.then(pl.col("procedure_code") + ".H36").otherwise(
                     pl.col("procedure_code")
                 )
             )
@@ -156,7 +159,7 @@ def _write_dossiers(
                 "SAPNHAP",
                 source=communes,
                 admin_unit_code="22939",
-                agency_code="H60.22939",
+                agency_code="H36.22939",
             )
         headed = with_headers(text, DOSSIERS, {"applicant_key": "Số CCCD", "ghi_chu": "Ghi chú"})
         if period == "2024-02" and spreadsheets:
@@ -229,12 +232,19 @@ def generate(
     seed: int = 20240101,
     scale: float = 1.0,
     plain: bool = False,
+    as_of: dt.date | None = None,
     echo: Callable[[str], None] = lambda _: None,
 ) -> GenerateReport:
     """`plain`: every dossier month as UTF-8 CSV with commas (for the benchmark's DuckDB floor,
-    which reads them all with one read_csv); the injected row defects stay."""
-    if year != 2024:
-        raise ValueError("the sample generator is calibrated for 2024 only")
+    which reads them all with one read_csv); the injected row defects stay. `as_of`: the export
+    date of the current year's files (2026: the months before it)."""
+    if year not in YEARS:
+        raise ValueError(
+            f"no sample data for {year}: the generator writes "
+            f"{', '.join(str(y) for y in YEARS)} (2024 calibrated to the published figures)"
+        )
+    if year != CALIBRATED_YEAR:
+        return generate_later(out, year, seed=seed, scale=scale, as_of=as_of or AS_OF, echo=echo)
     rng = np.random.default_rng(seed)
     out = Path(out)
     procedures = catalogue(rng)

@@ -4,6 +4,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.generate.calendar_pairs import draw, unit_days
+from pipelines.generate.procedures import OLD_DEPARTMENT_PREFIX
 from schemas.feedback import CHANNELS, HANDLED, IN_PROGRESS, REFUSED
 
 FIELDS = [
@@ -36,9 +37,11 @@ def items(rng: np.random.Generator, year: int) -> pl.DataFrame:
     )
     reaction = np.array(["", "Hài lòng", "Không hài lòng"])[rng.choice(3, n, p=[0.55, 0.4, 0.05])]
     open_ = status == IN_PROGRESS
-    # a fifth of the items concern provincial departments (H60.01–H60.17)
+    # a fifth of the items concern provincial departments (H36.60.01–H36.60.17)
     provincial = rng.random(n) < 0.2
-    departments = np.char.add("H60.", np.char.zfill(rng.integers(1, 18, n).astype(str), 2))
+    departments = np.char.add(
+        OLD_DEPARTMENT_PREFIX, np.char.zfill(rng.integers(1, 18, n).astype(str), 2)
+    )
     return (
         pl.DataFrame(
             {
@@ -49,7 +52,7 @@ def items(rng: np.random.Generator, year: int) -> pl.DataFrame:
                 ],
                 "field": np.array(FIELDS)[rng.integers(0, len(FIELDS), n)],
                 "agency_code": np.where(
-                    provincial, departments, ("H60." + places["code"]).to_numpy()
+                    provincial, departments, ("H36." + places["code"]).to_numpy()
                 ),
                 "admin_unit_code": np.where(provincial, "60", places["code"].to_numpy()),
                 "due_at": due.astype("datetime64[us]"),

@@ -3,7 +3,8 @@
 import numpy as np
 import polars as pl
 
-# (field, provincial department index in agencies_sample.csv, weight in dossier volumes)
+# (field, number of the handling department (H36.60.<nn> in agencies_sample.csv), weight in dossier
+# volumes)
 PROVINCE_FIELDS = [
     ("Đăng ký kinh doanh", 3, 9),
     ("Đất đai", 7, 14),
@@ -42,6 +43,14 @@ COMMUNE_FIELDS = [
     ("Nông nghiệp", 2),
 ]
 COUNTS = {"Tỉnh": 1_500, "Huyện": 270, "Xã": 130}
+# Bình Thuận's departments until 2025-06-30 in the sample agency list: H36.60.01–H36.60.17
+OLD_DEPARTMENT_PREFIX = "H36.60."
+# the old departments' numbers → the department of the new province that took over their
+# procedures on 2025-07-01 (H36.01–H36.13 in the sample list)
+NEW_DEPARTMENT = {
+    1: 1, 2: 2, 3: 3, 4: 3, 5: 4, 6: 4, 7: 5, 8: 6, 9: 5,
+    10: 10, 11: 7, 12: 8, 13: 9, 14: 10, 15: 11, 16: 11, 17: 13,
+}  # fmt: skip
 
 
 def catalogue(rng: np.random.Generator) -> pl.DataFrame:
@@ -52,12 +61,13 @@ def catalogue(rng: np.random.Generator) -> pl.DataFrame:
         if level == "Tỉnh":
             fields = [f for f, _, _ in PROVINCE_FIELDS]
             weights = np.array([w for _, _, w in PROVINCE_FIELDS], dtype=float)
-            agency = {f: f"H60.{d:02d}" for f, d, _ in PROVINCE_FIELDS}
+            agency = {f: f"{OLD_DEPARTMENT_PREFIX}{d:02d}" for f, d, _ in PROVINCE_FIELDS}
+            department = {f: d for f, d, _ in PROVINCE_FIELDS}
         else:
             table = DISTRICT_FIELDS if level == "Huyện" else COMMUNE_FIELDS
             fields = [f for f, _ in table]
             weights = np.array([w for _, w in table], dtype=float)
-            agency = {}
+            agency, department = {}, {}
         field = np.array(fields)[rng.choice(len(fields), count, p=weights / weights.sum())]
         codes = [
             f"{1 if i % 3 else 2}.{(1600 + serial + i) * 7 % 999_983:06d}" for i in range(count)
@@ -67,7 +77,10 @@ def catalogue(rng: np.random.Generator) -> pl.DataFrame:
             pl.DataFrame({"procedure_code": codes, "field": field, "level": level}).with_columns(
                 agency_code=pl.col("field").replace_strict(agency, default=None)
                 if agency
-                else pl.lit(None, pl.String)
+                else pl.lit(None, pl.String),
+                department=pl.col("field").replace_strict(
+                    department, default=None, return_dtype=pl.Int64
+                ),
             )
         )
     frame = pl.concat(parts)

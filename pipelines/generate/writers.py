@@ -16,7 +16,7 @@ from schemas.welfare import SPEC as WELFARE
 STAMP = "20250110080000"
 
 
-def _columns(spec) -> list[str]:
+def columns_of(spec) -> list[str]:
     return [c.name for c in spec.columns if c.kind != "ignore"]
 
 
@@ -31,7 +31,7 @@ def write_engagement(landing: Path, frame: pl.DataFrame) -> int:
     folder = landing / ENGAGEMENT.folder
     written = 0
     for (quarter,), part in sorted(frame.partition_by("quarter", as_dict=True).items()):
-        text = as_text(part.select(_columns(ENGAGEMENT)), date_format="%d/%m/%Y")
+        text = as_text(part.select(columns_of(ENGAGEMENT)), date_format="%d/%m/%Y")
         name = f"tiep_dan_doi_thoai_{quarter}"
         if quarter.endswith("Q1"):
             text = defects.with_changes(text, 2, admin_unit_code="99999")
@@ -60,16 +60,16 @@ def write_engagement(landing: Path, frame: pl.DataFrame) -> int:
     return written
 
 
-def _welfare_text(part: pl.DataFrame) -> pl.DataFrame:
-    text = as_text(part.select(_columns(WELFARE)), date_format="%d/%m/%Y")
+def welfare_text(part: pl.DataFrame) -> pl.DataFrame:
+    text = as_text(part.select(columns_of(WELFARE)), date_format="%d/%m/%Y")
     return text.with_columns(
         row_label=pl.int_range(1, pl.len() + 1).cast(pl.String),
         quantity=pl.col("quantity"),
         value_vnd=_vn_number("value_vnd"),
-    ).select("row_label", *_columns(WELFARE))
+    ).select("row_label", *columns_of(WELFARE))
 
 
-def _with_totals(text: pl.DataFrame, value_error: int = 0) -> pl.DataFrame:
+def with_totals(text: pl.DataFrame, value_error: int = 0) -> pl.DataFrame:
     numbers = text.select(
         pl.col("quantity").cast(pl.Int64).sum(),
         pl.col("value_vnd").str.replace_all(r"\.", "").cast(pl.Int64).sum() + value_error,
@@ -102,13 +102,13 @@ def write_welfare(landing: Path, frame: pl.DataFrame) -> int:
     written = 0
     headers = {"row_label": "STT"}
     for (org, quarter), part in sorted(frame.partition_by("org", "quarter", as_dict=True).items()):
-        text = _welfare_text(part)
+        text = welfare_text(part)
         for cells in WELFARE_ROW_DEFECTS.get((org, quarter[-2:]), []):
             text = defects.with_changes(text, 1, **cells)
         if (org, quarter[-2:]) == ("MTTQ", "Q2"):
             text = pl.concat([text, text.slice(5, 3)])
         error = 1_000_000 if (org, quarter[-2:]) == ("HND", "Q3") else 0
-        sheet = with_headers(_with_totals(text, error), WELFARE, headers)
+        sheet = with_headers(with_totals(text, error), WELFARE, headers)
         name = f"an_sinh_{org}_{quarter}"
         if org == "DTN":
             write_xlsx(
@@ -121,7 +121,7 @@ def write_welfare(landing: Path, frame: pl.DataFrame) -> int:
         elif (org, quarter[-2:]) == ("HLHPN", "Q3"):
             write_csv(sheet, folder / f"{name}.csv", normal_form="NFD")
         elif (org, quarter[-2:]) == ("LDLD", "Q2"):
-            wrong = _with_totals(text.with_columns(value_vnd=pl.lit("1.000")))
+            wrong = with_totals(text.with_columns(value_vnd=pl.lit("1.000")))
             write_csv(with_headers(wrong, WELFARE, headers), folder / f"{name}.csv")
             write_csv(sheet, folder / f"{name}__{STAMP}.csv")
             written += 1
@@ -135,7 +135,7 @@ def write_feedback(landing: Path, frame: pl.DataFrame) -> int:
     folder = landing / FEEDBACK.folder
     written = 0
     for (month,), part in sorted(frame.partition_by("month", as_dict=True).items()):
-        text = as_text(part.select(_columns(FEEDBACK)), date_format="%d/%m/%Y %H:%M")
+        text = as_text(part.select(columns_of(FEEDBACK)), date_format="%d/%m/%Y %H:%M")
         if month.endswith("-05"):
             text = defects.with_changes(
                 text, 2, code_column="feedback_code", due_at="01/05/2024 08:00"
@@ -152,7 +152,7 @@ def write_feedback(landing: Path, frame: pl.DataFrame) -> int:
 def write_models(landing: Path, registers: dict[int, pl.DataFrame]) -> int:
     folder = landing / MODELS.folder
     for year, frame in registers.items():
-        text = as_text(frame.select(_columns(MODELS)))
+        text = as_text(frame.select(columns_of(MODELS)))
         if year == max(registers):
             twin = text.slice(3, 1).with_columns(status=pl.lit("Đăng ký"))
             text = pl.concat([text.head(3), twin, text.slice(3)])

@@ -2,7 +2,7 @@ create or replace table fact_dossier as
 ${fact_dossier_rows};
 comment on table fact_dossier is 'Hồ sơ TTHC, mỗi hồ sơ một dòng (lần xuất mới nhất) — one row per dossier, latest delivery wins; no personal data';
 comment on column fact_dossier.dossier_code is 'Mã hồ sơ — dossier code';
-comment on column fact_dossier.procedure_code is 'Mã TTHC (bỏ hậu tố .H60) — procedure code';
+comment on column fact_dossier.procedure_code is 'Mã TTHC (bỏ hậu tố .H36) — procedure code';
 comment on column fact_dossier.procedure_name is 'Tên TTHC như trong tệp — procedure name as exported';
 comment on column fact_dossier.agency_code is 'Mã cơ quan giải quyết — handling agency code';
 comment on column fact_dossier.admin_unit_code is 'Mã ĐVHC (hợp lệ vào ngày tiếp nhận) — unit code, valid on the receipt date';

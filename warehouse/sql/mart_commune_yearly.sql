@@ -2,7 +2,8 @@
 -- every engagement event, welfare row and model of the year counted in the unit in force since
 -- 2025-07-01 that its territory belongs to — so the split year 2025 (and any earlier year) is
 -- read per new commune, from rows, never by re-adding ratios. A report made for a district or
--- the province before the reform lies within no single commune: it counts on the province row.
+-- the province before the reform lies within no single commune, nor does a model registered
+-- without a unit code: they count on the province row.
 create or replace table mart_commune_yearly as
 with engagement as (
     select year, unit_code_2025,
@@ -31,11 +32,11 @@ welfare as (
     group by all
 ),
 models as (
-    select register_year as year, unit_code_2025,
+    select register_year as year, coalesce(unit_code_2025, s.province_code) as unit_code_2025,
         count(*) as models_registered,
         count(*) filter (is_recognised) as models_recognised
     from fact_mobilization_model
-    where unit_code_2025 is not null
+    cross join ref_scope s
     group by all
 ),
 cells as (
@@ -61,11 +62,18 @@ select
     coalesce(w.houses_built_or_repaired, 0) as houses_built_or_repaired,
     coalesce(w.welfare_value_vnd, 0) as welfare_value_vnd,
     coalesce(m.models_registered, 0) as models_registered,
-    coalesce(m.models_recognised, 0) as models_recognised
+    coalesce(m.models_recognised, 0) as models_recognised,
+    coalesce(ce.months_covered, 0) as engagement_months_covered,
+    coalesce(cw.months_covered, 0) as welfare_months_covered,
+    coalesce(cm.months_covered, 0) as models_months_covered,
+    coalesce(ce.is_complete and cw.is_complete and cm.is_complete, false) as is_complete
 from cells c
 left join engagement e using (year, unit_code_2025)
 left join welfare w using (year, unit_code_2025)
 left join models m using (year, unit_code_2025)
+left join mart_source_coverage ce on ce.year = c.year and ce.source = 'engagement'
+left join mart_source_coverage cw on cw.year = c.year and cw.source = 'welfare'
+left join mart_source_coverage cm on cm.year = c.year and cm.source = 'models'
 left join dim_admin_unit u
     on u.code = c.unit_code_2025 and u.unit_2025_mapping = 'in_force'
 order by c.year, u.level desc, c.unit_code_2025;
@@ -88,3 +96,7 @@ comment on column mart_commune_yearly.houses_built_or_repaired is 'Nhà xây m�
 comment on column mart_commune_yearly.welfare_value_vnd is 'Tổng giá trị an sinh (đồng) — welfare value in VND';
 comment on column mart_commune_yearly.models_registered is 'Mô hình “Dân vận khéo” trong sổ của năm — models in the year''s register';
 comment on column mart_commune_yearly.models_recognised is 'Trong đó được công nhận hoặc nhân rộng — of which recognised or spread';
+comment on column mart_commune_yearly.engagement_months_covered is 'Số tháng của năm có dữ liệu tiếp dân, đối thoại — months of the year the engagement rows cover';
+comment on column mart_commune_yearly.welfare_months_covered is 'Số tháng của năm có dữ liệu an sinh — months of the year the welfare rows cover';
+comment on column mart_commune_yearly.models_months_covered is 'Số tháng của năm có sổ mô hình (sổ năm: 12) — months the models register covers';
+comment on column mart_commune_yearly.is_complete is 'Cả ba nguồn đủ 12 tháng; false: năm chưa đủ — all three sources cover the whole year; false: a partial year';

@@ -122,9 +122,12 @@ select
     finished_early,
     finished_on_time,
     finished_late,
+    finished_early + finished_on_time as finished_in_time,
     (finished_early + finished_on_time) / nullif(finished, 0) as on_time_rate,
     in_progress,
     in_progress_overdue,
+    finished_early + finished_on_time + in_progress - in_progress_overdue as progress_766_in_time,
+    finished + in_progress as progress_766_base,
     (finished_early + finished_on_time + in_progress - in_progress_overdue)
         / nullif(finished + in_progress, 0) as rate_766_progress,
     received_digitized,
@@ -136,11 +139,14 @@ select
     paid_online,
     paid_online / nullif(received_with_fee, 0) as online_payment_rate,
     rated_not_satisfied,
+    finished_late + in_progress_overdue + rated_not_satisfied as satisfaction_766_deductions,
     -- a late dossier may also be rated badly: never below 0
     greatest(1 - (finished_late + in_progress_overdue + rated_not_satisfied)
         / nullif(finished + in_progress, 0), 0) as satisfaction_766,
+    processing_seconds,
     processing_seconds / nullif(finished, 0) / 86400.0 as avg_processing_days,
     in_progress_paused,
+    processing_working_days,
     processing_working_days / nullif(finished, 0) as avg_processing_working_days
 from counts
 )
@@ -180,3 +186,9 @@ comment on column mart_dossier_monthly.avg_processing_days is 'Số ngày xử l
 comment on column mart_dossier_monthly.in_progress_paused is 'Đang giải quyết cuối tháng mà đang chờ công dân bổ sung (trạng thái 5 khi xuất): tạm dừng, không tính quá hạn — in progress at month end and paused for the applicant''s supplement';
 comment on column mart_dossier_monthly.avg_processing_working_days is 'Số ngày làm việc xử lý bình quân của hồ sơ kết thúc, không tính thời gian chờ bổ sung (đơn vị của thời hạn giải quyết) — average processing time in working days, supplement wait excluded';
 comment on column mart_dossier_monthly.unit_code_2025 is 'Đơn vị từ 01/7/2025 chứa địa bàn (fact_dossier.unit_code_2025); cộng số đếm theo cột này để đọc theo đơn vị hiện hành — the 2025 unit; sum the counts by it to read the month in today''s units';
+comment on column mart_dossier_monthly.finished_in_time is 'Số hồ sơ giải quyết trước và đúng hạn (tử số của on_time_rate, mẫu số: finished) — finished early or on time: the numerator of on_time_rate';
+comment on column mart_dossier_monthly.progress_766_in_time is 'Tử số của rate_766_progress: đã giải quyết đúng hạn + đang giải quyết chưa quá hạn — numerator of rate_766_progress';
+comment on column mart_dossier_monthly.progress_766_base is 'Mẫu số của rate_766_progress và satisfaction_766: đã giải quyết + đang giải quyết — denominator of rate_766_progress and satisfaction_766';
+comment on column mart_dossier_monthly.satisfaction_766_deductions is 'Trễ hạn + quá hạn đang giải quyết + không hài lòng (satisfaction_766 = 1 − số này ÷ progress_766_base) — late, overdue open and not-satisfied dossiers: what satisfaction_766 deducts';
+comment on column mart_dossier_monthly.processing_seconds is 'Tổng thời gian xử lý (giây) của hồ sơ kết thúc trong tháng (tử số của avg_processing_days, mẫu số: finished) — total processing time of the dossiers finished, in seconds: the numerator of avg_processing_days';
+comment on column mart_dossier_monthly.processing_working_days is 'Tổng số ngày làm việc xử lý của hồ sơ kết thúc trong tháng (tử số của avg_processing_working_days) — total working days of the dossiers finished: the numerator of avg_processing_working_days';

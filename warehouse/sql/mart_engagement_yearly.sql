@@ -145,9 +145,12 @@ select
     n.periodic_reception_days_held / nullif(n.periodic_reception_norm_days, 0)
         as periodic_reception_norm_share,
     coalesce(n.periodic_reception_months_short, 0) as periodic_reception_months_short,
-    coalesce(n.periodic_reception_norm_units, 0) as periodic_reception_norm_units
+    coalesce(n.periodic_reception_norm_units, 0) as periodic_reception_norm_units,
+    coalesce(c.months_covered, 0) as months_covered,
+    coalesce(c.is_complete, false) as is_complete
 from totals t
 cross join ref_scope s
+left join mart_source_coverage c on c.year = t.year and c.source = 'engagement'
 left join norm_totals n
     on n.year = t.year
     and n.grouping_id = t.grouping_id
@@ -157,7 +160,7 @@ left join norm_totals n
 where t.has_events or t.grouping_id <> 0
 order by t.year, grain desc, level, admin_unit_code;
 
-comment on table mart_engagement_yearly is 'Tiếp công dân, đối thoại theo năm (INDICATORS §D) — engagement per year × level × unit, with level and province roll-ups';
+comment on table mart_engagement_yearly is 'Tiếp công dân, đối thoại theo năm (INDICATORS §D); ba mức tổng hợp trong một bảng: lọc theo cột grain trước khi cộng — engagement per year × level × unit, with level and province roll-ups: filter on grain (unit / level / province) before summing, or each event counts three times';
 comment on column mart_engagement_yearly.year is 'Năm — year';
 comment on column mart_engagement_yearly.grain is 'unit (từng đơn vị) / level (cả cấp) / province (toàn tỉnh) — row grain';
 comment on column mart_engagement_yearly.level is 'Cấp: province / district / commune (dim_level); province ở dòng toàn tỉnh — level, province for the province roll-up';
@@ -179,3 +182,5 @@ comment on column mart_engagement_yearly.periodic_reception_norm_days is 'Số n
 comment on column mart_engagement_yearly.periodic_reception_norm_share is 'Tỷ lệ so với định mức = số ngày đã tiếp ÷ số ngày theo định mức (có thể > 1) — days held ÷ days the norm requires';
 comment on column mart_engagement_yearly.periodic_reception_months_short is 'Số tháng (đơn vị × tháng) tiếp ít ngày hơn định mức — unit-months with fewer days held than the monthly norm';
 comment on column mart_engagement_yearly.periodic_reception_norm_units is 'Số đơn vị áp dụng định mức trong năm — units the norm applied to in the year';
+comment on column mart_engagement_yearly.months_covered is 'Số tháng của năm có dữ liệu engagement (mart_source_coverage) — months of the year the engagement rows cover';
+comment on column mart_engagement_yearly.is_complete is 'Đủ 12 tháng; false: năm chưa đủ, không so sánh như năm đủ — the whole year is covered; false: a partial year';

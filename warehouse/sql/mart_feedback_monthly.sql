@@ -38,6 +38,7 @@ select
     count(*) filter (kind = 'received' and repeat_complaint) as repeat_complaints,
     count(*) filter (kind = 'open') as open_at_end,
     count(*) filter (kind = 'open' and overdue) as overdue_open,
+    not_satisfied + repeat_complaints + overdue_open as satisfaction_deductions,
     greatest(1 - (not_satisfied + repeat_complaints + overdue_open) / nullif(received, 0), 0)
         as feedback_satisfaction
 from events
@@ -56,3 +57,4 @@ comment on column mart_feedback_monthly.repeat_complaints is 'Khiếu nại lạ
 comment on column mart_feedback_monthly.open_at_end is 'Chưa xử lý xong cuối tháng — open at month end';
 comment on column mart_feedback_monthly.overdue_open is 'Chưa xử lý xong và quá hạn cuối tháng — open and overdue at month end';
 comment on column mart_feedback_monthly.feedback_satisfaction is 'Mức hài lòng = 1 − (không hài lòng + khiếu nại lại + quá hạn) ÷ tiếp nhận — feedback satisfaction';
+comment on column mart_feedback_monthly.satisfaction_deductions is 'Không hài lòng + khiếu nại lặp lại + quá hạn còn mở (feedback_satisfaction = 1 − số này ÷ received) — not satisfied, repeated and overdue open items: what feedback_satisfaction deducts';

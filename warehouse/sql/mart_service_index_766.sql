@@ -69,8 +69,13 @@ select
     ) as rating,
     r.indicators_not_assessable,
     -- a commune of before the reform, in the commune it became (the primary one of a split)
-    case when r.unit_type = 'commune' then coalesce(b.new_code, r.unit_code) end as unit_code_2025
+    case when r.unit_type = 'commune' then coalesce(b.new_code, r.unit_code) end as unit_code_2025,
+    -- a year scored from a few months of dossiers is not a year's score
+    case when r.period_type = 'year' then coalesce(c.months_covered, 0) end as months_covered,
+    case when r.period_type = 'year' then coalesce(c.is_complete, false) end as is_complete
 from rated r
+left join mart_source_coverage c
+    on r.period_type = 'year' and c.source = 'dossiers' and c.year = try_cast(r.period as integer)
 left join bridge_admin_unit_2025 b
     on r.unit_type = 'commune' and b.old_code = r.unit_code and b.is_primary
     and case r.period_type
@@ -99,3 +104,5 @@ comment on column mart_service_index_766.total_normalised is 'Tổng điểm quy
 comment on column mart_service_index_766.rating is 'Xếp loại theo tổng điểm quy về thang 100 (ngưỡng trong cấu hình, chưa được xác nhận) — rating band of the normalised total (configured, unconfirmed)';
 comment on column mart_service_index_766.indicators_not_assessable is 'Chỉ tiêu không đánh giá được (lý do trong bảng chi tiết) — indicators not assessable (reasons in the detail table)';
 comment on column mart_service_index_766.unit_code_2025 is 'Mã xã mới từ 01/7/2025 của đơn vị cấp xã (qua bảng chuyển đổi, đơn vị chính) — 2025 commune code, for commune units';
+comment on column mart_service_index_766.months_covered is 'Dòng năm: số tháng của năm có dữ liệu hồ sơ (mart_source_coverage); trống ở dòng tháng, quý — year rows: months of the year the dossiers cover; empty for months and quarters';
+comment on column mart_service_index_766.is_complete is 'Dòng năm: hồ sơ đủ 12 tháng; false: điểm của một phần năm — year rows: the dossiers cover the whole year; false: the score of a partial year';

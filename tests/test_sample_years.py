@@ -1,0 +1,216 @@
+"""The sample data of 2025 and 2026 (issue #16): generated at a small scale, every source loads
+with only the injected defects quarantined, units are those in force on each row's date (no
+district after the reform), offices work on working days in office hours, due dates are counted
+in working days, on-time shares vary between units and months with a Tết dip, the same seed
+writes the same files, and 2026 ends with the last full month before the export date."""
+
+import datetime as dt
+import hashlib
+
+import duckdb
+import polars as pl
+import pytest
+
+from pipelines import cli
+from pipelines.generate import generate
+from pipelines.generate.defects import DEFECTS, expected_totals
+from pipelines.generate.later_years import AS_OF, coverage
+from schemas.registry import SOURCES
+from tests.helpers import ingest_every_partition, quarantined
+from warehouse.build import Warehouse
+from warehouse.inventory import record_landing
+from warehouse.paths import DataPaths
+from warehouse.tables import build_all
+
+SCALE = 0.02
+YEARS = (2025, 2026)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("later")
+    landing, data = root / "landing", root / "data"
+    for year in YEARS:
+        generate(landing, year=year, scale=SCALE)
+    outcomes, unmatched = ingest_every_partition(landing, data)
+    record_landing(landing, DataPaths(data))
+    build_all(Warehouse(DataPaths(data)))
+    con = duckdb.connect(str(DataPaths(data).build_db), read_only=True)
+    yield landing, data, outcomes, unmatched, con
+    con.close()
+
+
+def _files(landing):
+    return sorted(p.relative_to(landing).as_posix() for p in landing.rglob("*.*"))
+
+
+@pytest.mark.parametrize("source", sorted(SOURCES))
+def test_every_source_loads_with_only_the_injected_defects_quarantined(built, source):
+    _, data, outcomes, unmatched, _ = built
+    assert unmatched == []
+    mine = [o for o in outcomes if o.source == source]
+    assert mine, f"no {source} generated"
+    files = [f for o in mine for f in o.files]
+    assert all(f.status == "loaded" for f in files), [f.message for f in files]
+    assert all(f.rows_read == f.rows_loaded + f.rows_quarantined + f.rows_duplicate for f in files)
+    expected = expected_totals(source, years=YEARS)
+    assert sum(f.rows_quarantined for f in files) == expected["quarantined"]
+    assert sum(f.rows_duplicate for f in files) == expected["duplicates"]
+    for defect in (d for d in DEFECTS if d.year in YEARS and d.source == source and d.quarantined):
+        reasons = quarantined(data, source, defect.period)["reason"]
+        assert (
+            reasons.str.contains(defect.reason_contains, literal=True).sum() == defect.quarantined
+        )
+
+
+def test_units_are_those_in_force_on_the_date_and_no_district_after_the_reform(built):
+    *_, con = built
+    rows = con.sql(
+        """
+        select f.received_at >= date '2025-07-01' as after, f.level_vi, u.level,
+            u.valid_from, u.valid_to, count(*) as dossiers
+        from fact_dossier f
+        join dim_admin_unit u on u.code = f.admin_unit_code
+            and cast(f.received_at as date) between u.valid_from and u.valid_to
+        group by all
+        """
+    ).pl()
+    assert rows["dossiers"].sum() == con.sql("select count(*) from fact_dossier").fetchall()[0][0]
+    after = rows.filter(pl.col("after"))
+    assert set(after["level_vi"]) == {"Tỉnh", "Xã", "Đặc khu"}
+    assert (after["valid_from"] == dt.date(2025, 7, 1)).all()  # the new province's units
+    before = rows.filter(~pl.col("after"))
+    assert set(before["level_vi"]) == {"Tỉnh", "Huyện", "Xã"}
+    assert (before["valid_to"] == dt.date(2025, 6, 30)).all()
+    provinces = con.sql(
+        "select distinct admin_unit_code from fact_dossier where level = 'province' "
+        "and received_at < date '2025-07-01'"
+    ).fetchall()
+    assert sorted(p for (p,) in provinces) == ["60", "67", "68"]  # all three old provinces
+    communes = con.sql(
+        "select count(distinct admin_unit_code) from fact_dossier "
+        "where received_at >= date '2026-01-01' and level = 'commune'"
+    ).fetchall()[0][0]
+    assert communes == 124  # 123 communes and wards and the special zone
+
+
+def test_agencies_are_in_the_list_and_in_operation_on_the_date(built):
+    *_, con = built
+    (outside,) = con.sql(
+        """
+        select count(*) from fact_dossier f join dim_agency a using (agency_code)
+        where cast(f.received_at as date) not between coalesce(a.valid_from, date '1900-01-01')
+            and coalesce(a.valid_to, date '9999-12-31')
+        """
+    ).fetchall()[0]
+    assert outside == 0
+    unknown = con.sql(
+        "select (select count(*) from fact_dossier where not agency_known), "
+        "(select count(*) from fact_feedback where not agency_known)"
+    ).fetchall()[0]
+    assert unknown == (0, 0)
+
+
+def test_offices_work_on_working_days_in_office_hours_with_due_dates_in_working_days(built):
+    *_, con = built
+    (wrong,) = con.sql(
+        """
+        select count(*) from fact_dossier f
+        join dim_calendar r on r.date = cast(f.received_at as date)
+        left join dim_calendar d on d.date = cast(f.finished_at as date)
+        where f.status_code <> 3 and (
+            not r.is_working_day or hour(f.received_at) < 7 or hour(f.received_at) >= 17
+            or (f.finished_at is not null and (not d.is_working_day
+                or f.finished_at > date_trunc('day', f.finished_at) + interval 17 hour))
+            or strftime(f.due_at, '%H:%M') <> '17:00')
+        """
+    ).fetchall()[0]
+    assert wrong == 0
+    # the due date is the procedure's time limit in working days after the receipt
+    (off,) = con.sql(
+        """
+        select count(*) from fact_dossier f
+        join dim_procedure p using (procedure_code)
+        join dim_calendar r on r.date = cast(f.received_at as date)
+        join dim_calendar d on d.date = cast(f.due_at as date)
+        where d.working_day_index - r.working_day_index <> p.time_limit
+        """
+    ).fetchall()[0]
+    assert off == 0
+
+
+def test_on_time_shares_vary_between_units_and_months_with_a_tet_dip(built):
+    *_, con = built
+    units = con.sql(
+        """
+        select admin_unit_code, avg(case when timeliness = 'late' then 0 else 1 end) as on_time
+        from fact_dossier where is_finished and level = 'commune'
+        group by 1 having count(*) >= 40
+        """
+    ).pl()["on_time"]
+    assert units.min() < 0.8 and units.max() > 0.97
+    months = dict(
+        con.sql(
+            """
+            select period, avg(case when timeliness = 'late' then 0 else 1 end)
+            from fact_dossier where is_finished and period like '2026-%' group by 1
+            """
+        ).fetchall()
+    )
+    assert all(0.6 <= share <= 0.99 for share in months.values()), months
+    tet = months.pop("2026-02")  # Tết: 16–20 February 2026
+    assert tet < min(months.values())
+    online = con.sql(
+        "select avg(cast(channel = 2 as int)) from fact_dossier where level = 'commune' "
+        "group by admin_unit_code"
+    ).pl()
+    assert online.to_series().min() < 0.15 and online.to_series().max() > 0.5
+
+
+def test_party_secretaries_mostly_keep_the_reception_norm(built):
+    *_, con = built
+    shares = dict(
+        con.sql(
+            "select year, value from mart_province_scorecard "
+            "where indicator_code = 'periodic_reception_norm_share'"
+        ).fetchall()
+    )
+    assert set(shares) == set(YEARS)
+    assert all(0.75 <= share < 1 for share in shares.values()), shares
+
+
+def test_2026_ends_with_the_last_full_month_before_the_export(built):
+    landing, *_ = built
+    dossier_months = sorted(p.name[6:13] for p in (landing / "dossiers").glob("ho_so_2026-*"))
+    assert dossier_months == [f"2026-{m:02d}" for m in range(1, 12)]
+    assert AS_OF == dt.date(2026, 12, 2)
+    assert [m.month for m in coverage(2026, dt.date(2026, 4, 10)).months] == [1, 2, 3]
+    assert coverage(2026, dt.date(2026, 4, 10)).quarters == [(2026, 1)]
+    assert coverage(2026, dt.date(2026, 4, 1)).quarters == [(2026, 1)]
+    assert len(coverage(2026, dt.date(2027, 3, 1)).months) == 12
+
+
+def test_the_same_seed_writes_the_same_files(tmp_path):
+    def digest(folder, seed=20240101):
+        generate(folder, year=2026, seed=seed, scale=0.005, as_of=dt.date(2026, 3, 5))
+        return {
+            p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in folder.rglob("*.*")
+        }
+
+    first, second = digest(tmp_path / "a"), digest(tmp_path / "b")
+    assert first == second
+    # January as .xlsx, February as CSV, their feedback, a catalogue snapshot, the register
+    assert len(first) == 6
+    other = digest(tmp_path / "c", seed=7)
+    february = "dossiers/ho_so_2026-02__20260305080000.csv"
+    assert other.keys() == first.keys() and other[february] != first[february]
+
+
+def test_other_years_and_export_dates_are_a_clear_error(tmp_path, capsys):
+    assert cli.main(["generate", "--out", str(tmp_path), "--year", "2023"]) == 2
+    assert "no sample data for 2023" in capsys.readouterr().err
+    arguments = ["generate", "--out", str(tmp_path), "--year", "2026", "--as-of", "2026-01-20"]
+    assert cli.main(arguments) == 2
+    assert "no full month of 2026" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
