@@ -12,7 +12,8 @@ from schemas.spec import SourceSpec, period_bounds
 from schemas.text import nfc
 
 EXTENSIONS = (".csv", ".xlsx")
-REFERENCE_FILES = ("agencies.csv",)  # files a province may drop into <landing>/reference/
+REFERENCE_FILES = ("agencies.csv",)
+_SYSTEM_FILES = ("thumbs.db", "desktop.ini")  # files a province may drop into <landing>/reference/
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,13 @@ def _judge(path: Path, relative: Path, name: str, by_folder) -> Delivery | Unmat
     if path.name.startswith("."):
         # hidden files are often half-finished copies: reported, never loaded
         return Unmatched(path, f"'{name}' is a hidden file (name starts with '.')", "name_hidden")
+    if path.name.startswith("~$") or path.name.lower() in _SYSTEM_FILES:
+        return Unmatched(
+            path,
+            f"'{name}' is a file Excel or Windows leaves beside the others (a lock file of a "
+            "workbook open while it was copied, a thumbnail cache), not a delivery",
+            "name_temporary",
+        )
     legacy = _legacy_name(relative)
     if legacy:
         return Unmatched(path, legacy, "name_bad_encoding")

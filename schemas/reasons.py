@@ -84,6 +84,7 @@ _FILE = (
         "Tên tệp ở bảng mã cũ (giải nén từ Windows)",
         "File name in a legacy encoding (as unzip leaves it)",
     ),
+    Reason("name_temporary", "Tệp tạm của Excel/Windows (~$…)", "Excel or Windows side file"),
     Reason("name_hidden", "Tệp ẩn (tên bắt đầu bằng dấu chấm)", "Hidden file"),
     Reason("name_unsupported_type", "Loại tệp không hỗ trợ", "Unsupported file type"),
     Reason("name_no_source", "Không nằm trong thư mục nguồn", "Not in a source folder"),

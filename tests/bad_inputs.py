@@ -716,6 +716,22 @@ CASES += (
         code="name_bad_encoding",
     ),
     Case(
+        "Excel's lock file beside an open workbook",
+        "dossiers/~$ho_so_2024-01.xlsx",
+        _bytes(b"\x0bNguyen Van A" + bytes(150)),
+        "unmatched",
+        "a lock file of a workbook open while it was copied",
+        code="name_temporary",
+    ),
+    Case(
+        "Windows' thumbnail cache",
+        "dossiers/Thumbs.db",
+        _bytes(b"\xd0\xcf\x11\xe0" + bytes(100)),
+        "unmatched",
+        "not a delivery",
+        code="name_temporary",
+    ),
+    Case(
         "a link to a file that is gone",
         "dossiers/ho_so_2024-03.csv",
         _dangling_link,
