@@ -6,7 +6,9 @@ output. None of the planted values is found anywhere (SOURCES.md "Personal data"
 
 from __future__ import annotations
 
+import gzip
 import json
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -78,6 +80,12 @@ def _landing(landing: Path) -> None:
     header = text.splitlines()[0]
     broken = f"{header}\nX,1.001612,{NAME},H60.02,60,{PHONE},{ID_NUMBER},a,b,c,d,e,f,g,h,i\n"
     (landing / "dossiers/ho_so_2024-03.csv").write_text(broken, encoding="utf-8")
+    # files that once stopped every publish: a hand-renamed stamp, a name in legacy bytes, an
+    # archive renamed .csv
+    valid = (landing / "dossiers/ho_so_2024-01.csv").read_bytes()
+    (landing / "dossiers/ho_so_2024-05__20241345250000.csv").write_bytes(valid)
+    (landing / os.fsdecode(b"dossiers/h\xf4_s\xd5_2024-05.csv")).write_bytes(valid)
+    (landing / "dossiers/ho_so_2024-06.csv").write_bytes(gzip.compress(valid))
     footer = landing / "dossiers/ho_so_2024-04.csv"
     write_csv(footer, [dossier(dossier_code="F1")])
     with footer.open("a", encoding="utf-8") as handle:
@@ -122,7 +130,8 @@ def test_planted_personal_data_is_nowhere_the_run_writes(tmp_path, monkeypatch, 
     captured = capfd.readouterr()
     assert summary.published, lines  # the odd files did not stop the publish
     audit = _database_text(data / "reporting.duckdb")
-    assert "file_bad_csv" in audit  # the broken line's file is listed, rejected alone
+    for code in ("file_bad_csv", "name_bad_stamp", "name_bad_encoding", "file_compressed"):
+        assert code in audit  # each odd file is listed in load_audit, rejected alone
     events = []
     for run in instance.get_runs():
         for record in instance.all_logs(run.run_id):
