@@ -18,7 +18,7 @@ import pytest
 
 from pipelines.runner import run_pipeline
 from schemas.registry import SOURCES
-from tests.helpers import dossier, procedure, write_csv
+from tests.helpers import dossier, dossier_in_month, procedure, write_csv
 from tests.test_sources import activity, event, item, model
 from warehouse.settings import Settings
 
@@ -87,7 +87,7 @@ def _landing(landing: Path) -> None:
     (landing / os.fsdecode(b"dossiers/h\xf4_s\xd5_2024-05.csv")).write_bytes(valid)
     (landing / "dossiers/ho_so_2024-06.csv").write_bytes(gzip.compress(valid))
     footer = landing / "dossiers/ho_so_2024-04.csv"
-    write_csv(footer, [dossier(dossier_code="F1")])
+    write_csv(footer, [dossier_in_month("F1", "04")])
     with footer.open("a", encoding="utf-8") as handle:
         handle.write(f"Người lập biểu,,,\n{NAME} - ĐT: {PHONE},,,\n")
 
