@@ -408,7 +408,11 @@ def _read_xlsx(path: Path, spec: SourceSpec):
             parts = {p.name: p for p in sheet_parts(archive)}
             name = _choose_sheet(path, spec, reader, parts)
             part = parts.get(name)
-            facts = sheet_facts(archive, part.part) if part else None
+            facts = (
+                sheet_facts(archive, part.part)
+                if part and part.part in archive.namelist()
+                else None
+            )
         grid = reader.load_sheet(name, header_row=None, dtypes="string").to_polars()
     except FileRejected:
         raise

@@ -49,9 +49,13 @@ def _attributes(text: str) -> dict[str, str]:
 
 
 def sheet_parts(archive: zipfile.ZipFile) -> list[SheetPart]:
-    """The workbook's sheets in tab order."""
-    workbook = archive.read("xl/workbook.xml").decode("utf-8", errors="replace")
-    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", errors="replace")
+    """The workbook's sheets in tab order; [] when a generator left the parts that say so out
+    (the cell reader may still read the cells)."""
+    try:
+        workbook = archive.read("xl/workbook.xml").decode("utf-8", errors="replace")
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", errors="replace")
+    except KeyError:
+        return []
     targets = {}
     for found in _RELATION.finditer(rels):
         attributes = _attributes(found.group(1))
