@@ -7,28 +7,27 @@ names the file and what was expected.
 
 from __future__ import annotations
 
-import codecs
 import csv
-import re
-import tempfile
-import unicodedata
-import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import fastexcel
 import polars as pl
 
 from schemas import sniff
-from schemas.reasons import code as reason_code
+from schemas.encodings import CR_LINES, as_utf8_file, sniff_encoding
+from schemas.headers import (
+    HEADER_SEARCH_ROWS,
+    FileRejected,
+    accentless_header_hint,
+    header_key,
+    no_header_message,
+    unaccented_hint,
+)
 from schemas.spec import Column, SourceSpec
-from schemas.text import key_expr, normalise_key, without_accents
-from schemas.workbook import SheetFacts, SheetPart, sheet_facts, sheet_parts
+from schemas.text import key_expr
+from schemas.xlsx import read_xlsx
 
-HEADER_SEARCH_ROWS = 16  # up to 15 title rows, then the header
-HEADER_ROWS = HEADER_SEARCH_ROWS + 1  # the header may span two rows
 ROW = "__row"  # 1-based row number as a person sees it in the file
 TOTAL_LABELS = {"tổng cộng", "cộng", "tổng", "tổng số"}
 _UNITS_CELL = r"^\(\d+\)$"
@@ -38,20 +37,6 @@ _SIGNATURE = (
     r"ghi rõ họ tên|đóng dấu|ngày \S+ tháng \S+ năm|^tm\.|^kt\.|nơi nhận"
 )
 _DELIMITERS = (",", ";", "\t")
-_VIETNAMESE = set(
-    "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
-    "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ"
-)
-
-
-class FileRejected(Exception):
-    """The whole file cannot be loaded; nothing of it is."""
-
-    def __init__(self, path: Path, message: str, code: str):
-        super().__init__(f"{path.name}: {message}")
-        self.path = path
-        self.message = message
-        self.code = reason_code(code)
 
 
 @dataclass
@@ -82,9 +67,9 @@ def read_tables(
     encoded CSV is re-written as UTF-8 under `scratch` (it holds the file's personal data:
     the ingest passes a folder of the data directory; default the system's temporary one)."""
     is_xlsx = path.suffix.lower() == ".xlsx"
-    _check_content(path, is_xlsx)
+    sniff.check_content(path, is_xlsx)
     if is_xlsx:
-        header, cells, first_row, facts = _read_xlsx(path, spec)
+        header, cells, first_row, facts = read_xlsx(path, spec)
         table = _to_table(path, spec, header, cells, first_row, "xlsx", facts)
         yield _dates_of_date_cells(spec, table)
         return
@@ -108,142 +93,7 @@ def _dates_of_date_cells(spec: SourceSpec, table: RawTable) -> RawTable:
     return table
 
 
-def _check_content(path: Path, is_xlsx: bool) -> None:
-    """Reject a file that is not what its name says, naming what it is."""
-    with path.open("rb") as handle:
-        head = handle.read(4096)
-    if not head.strip():
-        raise FileRejected(path, "the file is empty", "file_empty")
-    kind = sniff.archive_kind(head)
-    if kind:
-        raise FileRejected(
-            path,
-            f"the file is a compressed {kind} archive, not a {path.suffix.lower()} file: "
-            "unpack it and deliver the file inside",
-            "file_compressed",
-        )
-    document = None if sniff.is_zip(head) or sniff.is_ole2(head) else sniff.document_kind(head)
-    if document:
-        raise FileRejected(
-            path,
-            f"the file is {document}, not a table: deliver the export as .xlsx or CSV UTF-8",
-            "file_not_a_table",
-        )
-    if sniff.is_ole2(head):
-        raise FileRejected(
-            path,
-            "the file is an Excel 97-2003 workbook (.xls) or a password-protected one: "
-            "open it in Excel and save it as .xlsx (without a password) or CSV UTF-8",
-            "file_old_xls",
-        )
-    workbook = sniff.is_workbook_zip(path) if sniff.is_zip(head) else False
-    if sniff.is_zip(head) and workbook is None and is_xlsx:
-        raise FileRejected(
-            path,
-            "not a readable .xlsx workbook (damaged or truncated: its zip directory is missing)",
-            "file_bad_workbook",
-        )
-    if sniff.is_zip(head) and not workbook:
-        count = len(sniff.zip_members(path, limit=1000))
-        what = "not a readable .xlsx workbook: " if is_xlsx else ""
-        raise FileRejected(
-            path,
-            f"{what}the file is a compressed zip archive ({count} file(s) inside), not a "
-            f"{'workbook' if is_xlsx else 'CSV file'}: unpack it and deliver the file inside",
-            "file_compressed",
-        )
-    if sniff.is_zip(head) and not is_xlsx:
-        raise FileRejected(
-            path, "the file is an Excel workbook named .csv: rename it to .xlsx", "file_bad_csv"
-        )
-    if is_xlsx and not sniff.is_zip(head):
-        raise FileRejected(
-            path,
-            "not a readable .xlsx workbook (the bytes are not a workbook: a text or CSV file "
-            "named .xlsx? rename it to .csv)",
-            "file_bad_workbook",
-        )
-
-
 # ---------------------------------------------------------------- CSV
-
-
-def _check_legacy(path: Path, head: str) -> None:
-    """Windows-1258 is read; TCVN3/VNI (legacy font encodings) are rejected, not guessed."""
-    head = head[:200_000]  # enough letters to tell the encodings apart
-    foreign = [ch for ch in head if ord(ch) > 127 and ch not in _VIETNAMESE]
-    letters = sum(1 for ch in head if ord(ch) > 127)
-    if letters and len(foreign) / letters > 0.01:
-        sample = "".join(dict.fromkeys(foreign))[:10]
-        raise FileRejected(
-            path,
-            "text is not UTF-8 and does not read as Windows-1258 Vietnamese either "
-            f"(characters such as {sample!r} suggest a TCVN3/VNI font encoding); "
-            "re-save the file as 'CSV UTF-8'",
-            "file_encoding",
-        )
-
-
-TRANSCODE_BLOCK_BYTES = 1 << 22
-
-
-def _transcode(path: Path, encoding: str, target: Path) -> None:
-    """The file re-written as UTF-8 into `target` a block at a time, so that a large legacy
-    file is not held in memory; Windows-1258 text also in NFC (it types accents as combining
-    marks). NFC never joins across a line break, so each block is normalised up to its last
-    one. Lines ended by CR alone become LF lines (`CR_LINES` marks such a file)."""
-    if encoding.endswith(CR_LINES):
-        encoding, lines_by_cr = encoding[: -len(CR_LINES)], True
-    else:
-        lines_by_cr = False
-    decoder = codecs.getincrementaldecoder(encoding)(
-        errors="replace" if encoding == "cp1258" else "strict"
-    )
-    carry = ""
-    with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as out:
-        for block in iter(lambda: source.read(TRANSCODE_BLOCK_BYTES), b""):
-            text = carry + decoder.decode(block)
-            text = text.replace("\r", "\n") if lines_by_cr else text
-            cut = text.rfind("\n") + 1
-            ready, carry = text[:cut], text[cut:]
-            out.write(unicodedata.normalize("NFC", ready) if encoding == "cp1258" else ready)
-        rest = carry + decoder.decode(b"", final=True)
-        rest = rest.replace("\r", "\n") if lines_by_cr else rest
-        out.write(unicodedata.normalize("NFC", rest) if encoding == "cp1258" else rest)
-
-
-CR_LINES = "+cr"  # suffix of an encoding whose lines end with CR alone
-
-
-def _sniff_encoding(path: Path) -> tuple[str, str]:
-    """(encoding, the first part of the text when it is UTF-8 as it stands, else "")."""
-    with path.open("rb") as handle:
-        head = handle.read(256 * 1024)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16", ""
-    without_bom = sniff.utf16_without_bom(head)
-    if without_bom:
-        return without_bom, ""
-    try:
-        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
-        if sniff.old_mac_line_ends(head):
-            return "utf-8-sig" + CR_LINES, ""
-        return "utf-8", text
-    except UnicodeDecodeError:
-        _check_legacy(path, unicodedata.normalize("NFC", head.decode("cp1258", errors="replace")))
-        return "cp1258" + (CR_LINES if sniff.old_mac_line_ends(head) else ""), ""
-
-
-def _as_utf8(path: Path, encoding: str, target: Path) -> str:
-    """A UTF-16 or Windows-1258 file re-written as UTF-8 into `target`; the first part of it."""
-    try:
-        _transcode(path, encoding, target)
-    except UnicodeDecodeError as error:
-        shown = encoding.removesuffix(CR_LINES).upper()
-        message = f"not readable as {shown} text ({error.reason})"
-        raise FileRejected(path, message, "file_encoding") from None
-    with target.open(encoding="utf-8", newline="") as copy:
-        return copy.read(65536)
 
 
 def _find_csv_header(path: Path, spec: SourceSpec, head: str) -> tuple[int, str, list[str]]:
@@ -255,7 +105,7 @@ def _find_csv_header(path: Path, spec: SourceSpec, head: str) -> tuple[int, str,
             continue  # no header row is that long (and csv refuses such fields)
         for delimiter in _DELIMITERS:
             fields = next(csv.reader([line], delimiter=delimiter), [])
-            hits = sum(1 for f in fields if _header_key(f) in index)
+            hits = sum(1 for f in fields if header_key(f) in index)
             if hits > best[0]:
                 best = (hits, number, delimiter, fields)
     hits, number, delimiter, fields = best
@@ -269,8 +119,8 @@ def _find_csv_header(path: Path, spec: SourceSpec, head: str) -> tuple[int, str,
             if len(line) <= 20_000
             for d in _DELIMITERS
         ]
-        hint = hint or _accentless_header_hint(spec, rows)
-        raise FileRejected(path, _no_header_message(spec) + hint, "file_no_header")
+        hint = hint or accentless_header_hint(spec, rows)
+        raise FileRejected(path, no_header_message(spec) + hint, "file_no_header")
     return number, delimiter, fields
 
 
@@ -291,27 +141,11 @@ def _csv_batches(source: Path, delimiter: str, header_line: int, chunk_rows: int
 def _read_csv(path: Path, spec: SourceSpec, chunk_rows: int | None, scratch: Path | None):
     """(header, cells, row number of the first cell row, encoding, batch full, line breaks in
     each record) per batch."""
-    encoding, head = _sniff_encoding(path)
-    with _as_utf8_file(path, encoding, head, scratch) as (source, head):
+    encoding, head = sniff_encoding(path)
+    with as_utf8_file(path, encoding, head, scratch) as (source, head):
         header_line, delimiter, _ = _find_csv_header(path, spec, head)
         shown = encoding.removesuffix("-sig").replace(CR_LINES, " (CR line ends)")
         yield from _csv_grids(path, source, shown, delimiter, header_line, chunk_rows)
-
-
-@contextmanager
-def _as_utf8_file(
-    path: Path, encoding: str, head: str, scratch: Path | None
-) -> Iterator[tuple[Path, str]]:
-    """(the file to read as UTF-8, its first part): the file itself, or a UTF-8 copy under
-    `scratch` while it is read."""
-    if encoding == "utf-8":
-        yield path, head
-        return
-    if scratch is not None:
-        scratch.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="read-", dir=scratch) as folder:
-        source = Path(folder) / "utf8.csv"
-        yield source, _as_utf8(path, encoding, source)
 
 
 def _line_breaks(grid: pl.DataFrame) -> pl.Series | None:
@@ -351,162 +185,7 @@ def _csv_grids(path, source, encoding, delimiter, header_line, chunk_rows):
         raise FileRejected(path, f"cannot be read as CSV: {reason}", code) from None
 
 
-# ---------------------------------------------------------------- XLSX
-
-
-def _sheet_head(reader, name: str) -> list[tuple]:
-    """The first rows of a sheet, where its header must be; [] for a sheet without cells
-    (a chart sheet, a macro sheet)."""
-    try:
-        sheet = reader.load_sheet(name, header_row=None, dtypes="string", n_rows=HEADER_ROWS)
-        return list(sheet.to_polars().iter_rows())
-    except Exception:  # fastexcel refuses sheets that hold no cells
-        return []
-
-
-def _choose_sheet(path: Path, spec: SourceSpec, reader, parts: dict[str, SheetPart]) -> str:
-    """The visible worksheet whose first rows hold most of the source's headers (a sheet
-    named like the source wins a tie, then the first). Hidden sheets (drafts, look-up lists)
-    and chart sheets are never read; instruction sheets lose on their headers."""
-    names = reader.sheet_names
-    only = parts.get(names[0]) if len(names) == 1 else None
-    if only is not None and only.is_worksheet and not only.hidden:
-        return names[0]  # one sheet: its header is judged once, when it is read
-    index = spec.header_index()
-    wanted = {normalise_key(n) for n in (spec.name, spec.folder, *spec.sheet_names)}
-    visible, hidden = [], []
-    for position, name in enumerate(reader.sheet_names):
-        part = parts.get(name)
-        if part is not None and not part.is_worksheet:
-            continue
-        hits = _best_header(_sheet_head(reader, name), index)[0]
-        entry = (hits, normalise_key(name) in wanted, -position, name)
-        (hidden if part is not None and part.hidden else visible).append(entry)
-    best = max(visible, default=(0, False, 0, ""))
-    if best[0] >= spec.min_header_matches:
-        return best[3]
-    found = [e[3] for e in hidden if e[0] >= spec.min_header_matches]
-    if found:
-        raise FileRejected(
-            path,
-            f"the {spec.name} headers are only on a hidden sheet ('{found[0]}'); unhide it (or "
-            "copy the table to a visible sheet) so that the file says which sheet is the data",
-            "file_no_sheet",
-        )
-    shown = ", ".join(f"'{e[3]}'" for e in sorted(visible, key=lambda e: -e[2]))
-    heads = [row for e in visible for row in _sheet_head(reader, e[3])]
-    message = _no_header_message(spec) + f" on any visible sheet ({shown})"
-    message += _accentless_header_hint(spec, [[c or "" for c in row] for row in heads])
-    raise FileRejected(path, message, "file_no_header")
-
-
-def _read_xlsx(path: Path, spec: SourceSpec):
-    """(header, cell grid below it, sheet row of its first grid row, sheet facts)."""
-    try:
-        reader = fastexcel.read_excel(str(path))
-        with zipfile.ZipFile(path) as archive:
-            parts = {p.name: p for p in sheet_parts(archive)}
-            name = _choose_sheet(path, spec, reader, parts)
-            part = parts.get(name)
-            facts = (
-                sheet_facts(archive, part.part)
-                if part and part.part in archive.namelist()
-                else None
-            )
-        grid = reader.load_sheet(name, header_row=None, dtypes="string").to_polars()
-    except FileRejected:
-        raise
-    except Exception as error:  # fastexcel and zipfile raise their own types for every damage
-        # the type only: a reader's message may quote a cell
-        message = f"not a readable .xlsx workbook ({type(error).__name__}: damaged or truncated)"
-        raise FileRejected(path, message, "file_bad_workbook") from None
-    facts = facts or SheetFacts(1, 0, _NO_MERGES, _NO_PROBLEMS)
-    grid = grid.rename({c: f"column_{i}" for i, c in enumerate(grid.columns)})
-    head = list(grid.head(HEADER_ROWS).iter_rows())
-    hits, header_at, header_rows, header = _best_header(head, spec.header_index())
-    if hits < spec.min_header_matches:
-        hint = _accentless_header_hint(spec, [[c or "" for c in row] for row in head])
-        raise FileRejected(path, _no_header_message(spec) + hint, "file_no_header")
-    first_data_row = facts.first_row + header_at + header_rows
-    return header, grid.slice(header_at + header_rows), first_data_row, facts
-
-
-_NO_MERGES = pl.DataFrame(schema={"first_row": pl.Int64, "last_row": pl.Int64, "column": pl.Int64})
-_NO_PROBLEMS = pl.DataFrame(schema={"row": pl.Int64, "column": pl.Int64, "kind": pl.String})
-
-
-def _hits(cells: list[str], index: dict[str, Column]) -> int:
-    return len({index[k].name for k in map(_header_key, cells) if k in index})
-
-
-def _two_row_header(top: tuple, bottom: tuple, index: dict[str, Column]) -> list[str]:
-    """One header from two rows: a cell merged down two rows keeps its text in the top
-    row; a group header merged across columns ('Số ý kiến' over 'Nêu ra', 'Giải quyết')
-    stands left of its sub-headers, and the pair may read as one header."""
-    merged, group = [], ""
-    for upper, lower in zip(top, bottom, strict=True):
-        upper, lower = upper or "", lower or ""
-        group = upper or group
-        candidates = [lower, upper, f"{group} {lower}"]
-        found = next((c for c in candidates if c.strip() and _header_key(c) in index), None)
-        merged.append(found if found is not None else (lower or upper))
-    return merged
-
-
-def _best_header(rows: list[tuple], index: dict[str, Column]):
-    """(hits, row of the header, 1 or 2 rows, header cells) of the best header in `rows`."""
-    best: tuple[int, int, int, list[str]] = (0, 0, 1, [])
-    for number, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        cells = [c or "" for c in row]
-        hits = _hits(cells, index)
-        if hits > best[0]:
-            best = (hits, number, 1, cells)
-        if number + 1 < len(rows):
-            pair = _two_row_header(row, rows[number + 1], index)
-            hits = _hits(pair, index)
-            if hits > best[0]:
-                best = (hits, number, 2, pair)
-    return best
-
-
 # ---------------------------------------------------------------- header → spec columns
-
-
-def _header_key(text: str) -> str:
-    return normalise_key(re.sub(r"[*:]+\s*$", "", str(text)))
-
-
-def _no_header_message(spec: SourceSpec) -> str:
-    expected = ", ".join(f"'{c.header}'" for c in spec.required_columns)
-    return (
-        f"no header row found in the first {HEADER_SEARCH_ROWS} rows "
-        f"(expected the {spec.name} headers {expected}; check the delimiter and the file type)"
-    )
-
-
-def _accentless_header_hint(spec: SourceSpec, rows: list[list[str]]) -> str:
-    """A row that holds the headers once their accents are ignored: the real cause."""
-    keys = {without_accents(h) for c in spec.columns for h in c.headers}
-    for row in rows:
-        if sum(1 for cell in row if without_accents(str(cell)) in keys) >= spec.min_header_matches:
-            return " (a row holds the headers typed without their accents: type them with accents)"
-    return ""
-
-
-def _unaccented_hint(missing: list[Column], present: list[str]) -> str:
-    """Headers typed without their Vietnamese accents ('Ma ho so') are there but do not
-    match: say so, instead of only 'missing'."""
-    typed = {without_accents(h): h for h in present}
-    pairs = [
-        (typed[key], c.header)
-        for c in missing
-        for key in map(without_accents, c.headers)
-        if key in typed
-    ]
-    if not pairs:
-        return ""
-    shown = ", ".join(f"'{found}' for '{header}'" for found, header in pairs[:5])
-    return f" (found {shown}: type the headers with their accents)"
 
 
 def _column_letter(position: int) -> str:
@@ -525,7 +204,7 @@ def _to_table(
     found: dict[str, tuple[Column, int]] = {}
     unknown: list[str] = []
     for position, text in enumerate(header):
-        column = index.get(_header_key(text))
+        column = index.get(header_key(text))
         if column is None:
             if str(text).strip():
                 unknown.append(str(text).strip())
@@ -545,7 +224,7 @@ def _to_table(
             path,
             "missing required column(s): "
             + ", ".join(repr(c.header) for c in missing)
-            + _unaccented_hint(missing, unknown),
+            + unaccented_hint(missing, unknown),
             "file_missing_column",
         )
     source_names = cells.columns

@@ -7,6 +7,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from schemas.headers import FileRejected
+
 _ARCHIVES = (
     (b"\x1f\x8b", "gzip"),
     (b"7z\xbc\xaf\x27\x1c", "7z"),
@@ -85,3 +87,60 @@ def utf16_without_bom(head: bytes) -> str | None:
 def old_mac_line_ends(head: bytes) -> bool:
     """Lines ended by CR alone (classic Mac OS, some copy-paste tools): read as one line."""
     return b"\r" in head and b"\n" not in head
+
+
+def check_content(path: Path, is_xlsx: bool) -> None:
+    """Reject a file that is not what its name says, naming what it is."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if not head.strip():
+        raise FileRejected(path, "the file is empty", "file_empty")
+    kind = archive_kind(head)
+    if kind:
+        raise FileRejected(
+            path,
+            f"the file is a compressed {kind} archive, not a {path.suffix.lower()} file: "
+            "unpack it and deliver the file inside",
+            "file_compressed",
+        )
+    document = None if is_zip(head) or is_ole2(head) else document_kind(head)
+    if document:
+        raise FileRejected(
+            path,
+            f"the file is {document}, not a table: deliver the export as .xlsx or CSV UTF-8",
+            "file_not_a_table",
+        )
+    if is_ole2(head):
+        raise FileRejected(
+            path,
+            "the file is an Excel 97-2003 workbook (.xls) or a password-protected one: "
+            "open it in Excel and save it as .xlsx (without a password) or CSV UTF-8",
+            "file_old_xls",
+        )
+    workbook = is_workbook_zip(path) if is_zip(head) else False
+    if is_zip(head) and workbook is None and is_xlsx:
+        raise FileRejected(
+            path,
+            "not a readable .xlsx workbook (damaged or truncated: its zip directory is missing)",
+            "file_bad_workbook",
+        )
+    if is_zip(head) and not workbook:
+        count = len(zip_members(path, limit=1000))
+        what = "not a readable .xlsx workbook: " if is_xlsx else ""
+        raise FileRejected(
+            path,
+            f"{what}the file is a compressed zip archive ({count} file(s) inside), not a "
+            f"{'workbook' if is_xlsx else 'CSV file'}: unpack it and deliver the file inside",
+            "file_compressed",
+        )
+    if is_zip(head) and not is_xlsx:
+        raise FileRejected(
+            path, "the file is an Excel workbook named .csv: rename it to .xlsx", "file_bad_csv"
+        )
+    if is_xlsx and not is_zip(head):
+        raise FileRejected(
+            path,
+            "not a readable .xlsx workbook (the bytes are not a workbook: a text or CSV file "
+            "named .xlsx? rename it to .csv)",
+            "file_bad_workbook",
+        )
