@@ -13,6 +13,8 @@ from schemas.text import key_expr, normalise_key
 _DATETIME_FORMATS = (
     "%d/%m/%Y %H:%M:%S",
     "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %I:%M:%S %p",  # a 12-hour clock, as a US-locale Excel writes it
+    "%d/%m/%Y %I:%M %p",
     "%d/%m/%Y",
     "%Y-%m-%d %H:%M:%S%.f",  # seconds with or without a fraction (milliseconds)
     "%Y-%m-%dT%H:%M:%S%.f",  # ISO, as the national portal's sync payload writes it
@@ -42,7 +44,10 @@ def parse_datetime(raw: pl.Expr, end_of_day: bool = False) -> pl.Expr:
     """dd/MM/yyyy[ HH:mm[:ss]], yyyy-MM-dd[ HH:mm[:ss[.fff]]] with a space or a T (and an
     offset, converted to local time), yyyyMMddHHmmss, Excel serials. A date without a time is
     its midnight, or with `end_of_day` 23:59:59 (a written 00:00 stays midnight)."""
-    text = raw.str.strip_chars()
+    # a Vietnamese-locale Excel writes the 12-hour clock's AM/PM as SA (sáng) / CH (chiều)
+    text = (
+        raw.str.strip_chars().str.replace(r"(?i)\s(SA)$", " AM").str.replace(r"(?i)\s(CH)$", " PM")
+    )
     candidates = [
         _at_end_of_day(text.str.strptime(pl.Datetime("us"), fmt, strict=False), fmt, end_of_day)
         for fmt in _DATETIME_FORMATS

@@ -994,6 +994,27 @@ CASES += (
         rows=2,
     ),
     Case(
+        "US-locale dates with a 12-hour clock",
+        f"{D}.csv",
+        _rows(
+            [
+                dossier(
+                    received_at="1/15/2024 8:00 AM",
+                    due_at="1/20/2024 5:00 PM",
+                    finished_at="1/19/2024 10:00:05 AM",
+                )
+            ]
+        ),
+        "accepted",
+        "month/day/year",
+    ),
+    Case(
+        "a Vietnamese-locale 12-hour clock (SA/CH)",
+        f"{D}.csv",
+        _rows([dossier(received_at="05/01/2024 8:00 SA", due_at="10/01/2024 5:00 CH")]),
+        "accepted",
+    ),
+    Case(
         "day/month files stay day/month",
         f"{D}.csv",
         _rows([dossier(received_at="05/01/2024 08:00"), dossier(dossier_code="H2")]),

@@ -144,7 +144,7 @@ class _FileIngest:
                 parse,
                 schema,
                 period_failures(spec, typed, delivery.period),
-                future_failures(spec, typed, trusted_export_time(delivery, context.loaded_at)),
+                future_failures(spec, typed, trusted_export_time(delivery)),
                 calendar_failures(spec, typed),
                 unit_failures(spec, typed, context.units),
                 level_failures(spec, typed),
