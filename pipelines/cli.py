@@ -81,6 +81,8 @@ def _scorecard(args: argparse.Namespace) -> int:
         read_scorecard,
     )
 
+    if args.year is None and args.compare_published:
+        args.year = PUBLISHED_YEAR
     if args.compare_published and args.year != PUBLISHED_YEAR:
         print(
             f"error: --compare-published: the province's published figures are those of "
@@ -88,9 +90,11 @@ def _scorecard(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    settings = Settings.from_env(None, args.data_dir)
+    path = _published(args.data_dir)
+    if path is None or not _with_year(args, path):
+        return 2
     try:
-        scorecard = read_scorecard(settings.data_dir / "reporting.duckdb", args.year)
+        scorecard = read_scorecard(path, args.year)
     except (FileNotFoundError, NoDataError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -107,6 +111,24 @@ def _published(data_dir: str | None) -> Path | None:
         print(f"error: {path} does not exist yet: run `danvan run` first", file=sys.stderr)
         return None
     return path
+
+
+def _with_year(args: argparse.Namespace, path: Path) -> bool:
+    """Without --year, the latest year any source has rows in; False (told) if there is none."""
+    if args.year is not None:
+        return True
+    import duckdb
+
+    from warehouse.coverage import latest_year_with_data
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        args.year = latest_year_with_data(con)
+    finally:
+        con.close()
+    if args.year is None:
+        print(f"error: {path} holds no data for any year yet", file=sys.stderr)
+    return args.year is not None
 
 
 def _dictionary(args: argparse.Namespace) -> int:
@@ -136,7 +158,7 @@ def _report(args: argparse.Namespace) -> int:
     from warehouse.report import write
 
     path = _published(args.data_dir)
-    if path is None:
+    if path is None or not _with_year(args, path):
         return 2
     out = Path(args.out or path.parent / "reports" / f"bao_cao_{args.year}.html")
     try:
@@ -180,6 +202,8 @@ def _demo(args: argparse.Namespace) -> int:
     if not landing.exists() or not any(landing.rglob("*.*")):
         from pipelines.generate import DEMO_SCALES
 
+        share = DEMO_SCALES[2026] * args.scale
+        volumes = f" (sample data at {share:.0%} of real volumes: docs/sample_data.md)"
         for year, scale in DEMO_SCALES.items():
             print(f"== generating the sample exports of {year} into {landing}")
             code = _generate(
@@ -191,11 +215,12 @@ def _demo(args: argparse.Namespace) -> int:
             if code:
                 return code
     else:
+        volumes = ""
         print(f"== {landing} already has files: using them (empty it to regenerate)")
     # the same arguments as `danvan run` and `danvan scorecard` would get
     print("== running the pipeline")
     code, summary = _run_and_summarise(parser().parse_args(["run"]))
-    print("== scorecard 2026")
+    print(f"== scorecard 2026{volumes}")
     shown = _scorecard(parser().parse_args(["scorecard", "--year", "2026"]))
     print("== the 2024 calibration")
     shown = shown or _calibration()
@@ -268,7 +293,7 @@ def parser() -> argparse.ArgumentParser:
     ui.set_defaults(handler=_ui)
 
     scorecard = commands.add_parser("scorecard", help="print the yearly scorecard")
-    scorecard.add_argument("--year", type=int, default=2024)
+    scorecard.add_argument("--year", type=int, help="the year (default: the latest year with data)")
     scorecard.add_argument("--data-dir", help="data folder (default $DANVAN_DATA_DIR)")
     scorecard.add_argument(
         "--compare-published", action="store_true", help="show the published 2024 figures beside"
@@ -281,7 +306,7 @@ def parser() -> argparse.ArgumentParser:
     dictionary.set_defaults(handler=_dictionary)
 
     report = commands.add_parser("report", help="write the yearly HTML report")
-    report.add_argument("--year", type=int, default=2024)
+    report.add_argument("--year", type=int, help="the year (default: the latest year with data)")
     report.add_argument("--out", help="HTML file (default <data>/reports/bao_cao_<year>.html)")
     report.add_argument("--data-dir", help="data folder (default $DANVAN_DATA_DIR)")
     report.set_defaults(handler=_report)

@@ -291,15 +291,18 @@ def test_scorecard_has_every_code_of_section_f(con):
 
 
 def test_scorecard_service_index_is_the_province_year_total_of_the_default_profile(con):
-    value, assessable = con.sql(
-        "select value, denominator from mart_province_scorecard "
+    # the value on the 100-point scale the rating bands read, the points scored beside it
+    value, scored, assessable = con.sql(
+        "select value, numerator, denominator from mart_province_scorecard "
         "where year = 2024 and indicator_code = 'service_index_766'"
     ).fetchall()[0]
-    total, points = con.sql(
-        "select total, points_assessable from mart_service_index_766 where profile = 'dvcqg' "
-        "and unit_type = 'province' and period_type = 'year' and period = '2024'"
+    normalised, total, points = con.sql(
+        "select total_normalised, total, points_assessable from mart_service_index_766 "
+        "where profile = 'dvcqg' and unit_type = 'province' and period_type = 'year' "
+        "and period = '2024'"
     ).fetchall()[0]
-    assert (value, assessable) == (pytest.approx(total), points)
+    assert (value, scored, assessable) == (pytest.approx(normalised), pytest.approx(total), points)
+    assert value == pytest.approx(100 * scored / assessable, abs=0.01)
 
 
 # Around the reform: an old commune (22915 Phường Mũi Né, district 593) and the new commune it

@@ -3,6 +3,7 @@ new communes ranked from 2025, the months each source covers, partial years mark
 each language writes them, the checks of the published rows — and a year with no data refused."""
 
 import re
+import shutil
 import subprocess
 
 import duckdb
@@ -14,7 +15,7 @@ from warehouse.build import Warehouse
 from warehouse.coverage import NoDataError, coverage, province_of_year
 from warehouse.numbers import format_number
 from warehouse.paths import DataPaths
-from warehouse.report import ranking, render, write
+from warehouse.report import ranking, render, trend_rows, write
 
 
 @pytest.fixture(scope="module")
@@ -101,8 +102,8 @@ def test_months_covered_per_source_are_those_of_the_rows(con):
 
 
 def test_from_2025_the_new_communes_are_ranked(con):
-    unit_type, rows = ranking(con, 2025)
-    assert unit_type == "commune"
+    unit_type, rows, ranked = ranking(con, 2025)
+    assert unit_type == "commune" and ranked >= len(rows)
     names = {name for name, _ in rows}
     # the 2025 communes by their names since the reform, not the districts of 2025-H1
     assert names and names <= set(
@@ -195,3 +196,64 @@ def test_the_scorecard_of_a_partial_year_says_so(published):
     assert done.returncode == 0, done.stderr
     assert "(1/12 tháng — months)" in done.stdout  # feedback of January 2026
     assert "a partial year" in done.stdout
+
+
+def test_without_a_year_the_latest_year_with_data_is_reported(published, tmp_path):
+    _, data = published
+    out = tmp_path / "report.html"
+    for command, extra in (("report", ["--out", str(out)]), ("scorecard", [])):
+        done = subprocess.run(
+            [bin_path("danvan"), command, "--data-dir", str(data), *extra],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+    assert "2026" in done.stdout.splitlines()[0]  # the scorecard's title line
+    assert "Tỉnh Lâm Đồng" in out.read_text(encoding="utf-8") and " 2026" in out.read_text(
+        encoding="utf-8"
+    )
+
+
+def test_the_766_notes_say_each_thing_once_and_explain_all_or_nothing(page_2025):
+    for lang in ("vi", "en"):
+        text = _text(page_2025, lang).lower()
+        assert "nothing to count: nothing to count" not in text
+        assert "không có gì để tính: không có gì để tính" not in text
+        assert "không chấm: chỉ hiển thị" not in text and "not scored: shown" not in text
+    assert "one late item scores the whole period 0" in _text(page_2025, "en")
+
+
+def test_the_monthly_trend_stops_at_the_months_the_exports_cover(published, tmp_path):
+    path, _ = published
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(path, copy)
+    connection = duckdb.connect(str(copy))
+    try:
+        ((last,),) = connection.sql(
+            "select strftime(last_month, '%Y-%m') from mart_source_coverage "
+            "where year = 2025 and source = 'dossiers'"
+        ).fetchall()
+        # dossiers finished in the days after the last covered month, none received then
+        connection.execute(
+            "insert into mart_dossier_monthly by name select * replace "
+            "('2025-12' as period, 0 as received, 0 as received_online) "
+            "from mart_dossier_monthly where period = ? limit 1",
+            [last],
+        )
+        months = [row[0] for row in trend_rows(connection, 2025)]
+    finally:
+        connection.close()
+    assert months and months[-1] == last < "2025-12"
+
+
+def test_the_quality_section_counts_the_files_of_the_year(con, page_2025):
+    def loaded(where: str) -> int:
+        return con.sql(
+            f"select count(*) from load_audit where status = 'loaded' and {where}"
+        ).fetchall()[0][0]
+
+    of_2025, of_all = loaded("period like '2025%'"), loaded("true")
+    assert 0 < of_2025 < of_all  # the hand-made exports hold 2025 and 2026 files
+    row = re.search(r"loaded</span></td><td class=n>(.*?)</td>", page_2025)
+    assert row and re.sub(r"<[^>]+>", "", row.group(1)).strip().endswith(str(of_2025))

@@ -214,3 +214,13 @@ def test_other_years_and_export_dates_are_a_clear_error(tmp_path, capsys):
     assert cli.main(arguments) == 2
     assert "no full month of 2026" in capsys.readouterr().err
     assert not any(tmp_path.iterdir())
+
+
+def test_files_are_dated_by_their_export_not_by_when_they_were_written(built):
+    """A file without an export stamp in its name is dated by its modification time: the
+    sample's is the export's, so the report's "data as of" is the export date."""
+    landing = built[0]
+    exports = {year: coverage(year, AS_OF).export_at for year in YEARS}
+    for path in landing.rglob("*.*"):
+        dated = dt.datetime.fromtimestamp(path.stat().st_mtime)
+        assert dated in exports.values(), path.name

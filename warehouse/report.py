@@ -156,18 +156,30 @@ def _complete(found: SourceCoverage | None) -> str:
     return f'<span class="partial">{_both("một phần", "partial")}</span>'
 
 
-def _trends(con, year: int) -> str:
-    rows = con.sql(
-        "select period, sum(finished_in_time) / nullif(sum(finished), 0), "
-        "sum(received_online) / nullif(sum(received), 0) from mart_dossier_monthly "
-        "where period like ? group by period order by period",
-        params=[f"{year}-%"],
+def trend_rows(con, year: int) -> list[tuple]:
+    """(month, on-time share, online share) of the months the dossier exports of the year cover."""
+    # the months the dossier exports cover: an export made on 2 December holds a few dossiers
+    # finished that month and none received, which is not a month of 0 % online
+    return con.sql(
+        "select m.period, sum(m.finished_in_time) / nullif(sum(m.finished), 0), "
+        "sum(m.received_online) / nullif(sum(m.received), 0) from mart_dossier_monthly m "
+        "join mart_source_coverage c on c.year = ? and c.source = 'dossiers' "
+        "and m.period between strftime(c.first_month, '%Y-%m') and strftime(c.last_month, '%Y-%m') "
+        "group by m.period order by m.period",
+        params=[year],
     ).fetchall()
+
+
+def _trends(con, year: int) -> str:
+    rows = trend_rows(con, year)
 
     def draw(lang: str):
         figure, axis = plt.subplots(figsize=(9, 3.2))
         months = [r[0][-2:] for r in rows]
-        on_time, online = [100 * (r[1] or 0) for r in rows], [100 * (r[2] or 0) for r in rows]
+        # a month with nothing to divide is a gap in the line, not 0 %
+        on_time, online = (
+            [float("nan") if r[i] is None else 100 * r[i] for r in rows] for i in (1, 2)
+        )
         axis.plot(
             months, on_time, marker="o", color=RED, label=_pick(lang, "Đúng hạn %", "On time %")
         )
@@ -190,7 +202,10 @@ def _trends(con, year: int) -> str:
     return _chart(draw)
 
 
-def ranking(con, year: int) -> tuple[str, list[tuple[str, float]]]:
+SHOWN_AT_EACH_END = 15  # a ranking of many units shows the best and the weakest this many
+
+
+def ranking(con, year: int) -> tuple[str, list[tuple[str, float]], int]:
     """The units the year ranks — districts before the 2025 reform, the new communes from the
     reform's year — with their names at the year's end, weakest first: every one when they are
     few, else the 15 best and the 15 weakest, on the normalised total (units differ in what
@@ -204,11 +219,13 @@ def ranking(con, year: int) -> tuple[str, list[tuple[str, float]]]:
         "order by s.total_normalised, s.unit_code",
         params=[year, unit_type, str(year)],
     ).fetchall()
-    return unit_type, rows[:15] + rows[-15:] if len(rows) > 30 else rows
+    ends = SHOWN_AT_EACH_END
+    shown = rows[:ends] + rows[-ends:] if len(rows) > 2 * ends else rows
+    return unit_type, shown, len(rows)
 
 
 def _index_ranking(con, year: int) -> str:
-    unit_type, rows = ranking(con, year)
+    unit_type, rows, ranked = ranking(con, year)
     if not rows:
         return f"<p>{_both('Chưa có điểm Chỉ số 766 của năm.', 'No 766 scores for the year.')}</p>"
 
@@ -223,13 +240,20 @@ def _index_ranking(con, year: int) -> str:
             ("en", "district"): "districts",
             ("en", "commune"): "communes",
         }[lang, unit_type]
-        axis.set_title(
-            _pick(
-                lang,
-                f"Xếp hạng {level} theo Chỉ số 766 năm {year} (thang 100)",
-                f"Ranking of the {level} by the 766 index, {year} (out of 100)",
-            )
+        title = _pick(
+            lang,
+            f"Xếp hạng {level} theo Chỉ số 766 năm {year} (thang điểm 100)",
+            f"Ranking of the {level} by the 766 index, {year} (out of 100)",
         )
+        if ranked > len(rows):  # the weakest below the line, the best above it
+            axis.axhline(SHOWN_AT_EACH_END - 0.5, color="grey", linestyle="--", linewidth=0.8)
+            title += _pick(
+                lang,
+                f"\n{SHOWN_AT_EACH_END} đơn vị thấp nhất và {SHOWN_AT_EACH_END} cao nhất "
+                f"trong {ranked}",
+                f"\nthe {SHOWN_AT_EACH_END} weakest and the {SHOWN_AT_EACH_END} best of {ranked}",
+            )
+        axis.set_title(title)
         for index, (_, total) in enumerate(rows):
             axis.text(
                 total + 0.5, index, format_number(total, "điểm", lang), va="center", fontsize=7
@@ -373,6 +397,11 @@ RATINGS_EN = {
     "Trung bình": "average",
     "Yếu": "weak",
 }
+# warehouse/service_index_766.yaml `all_or_nothing`: why 145 of 146 can score 0
+_ALL_OR_NOTHING = (
+    "một trường hợp trễ hạn là cả kỳ không đạt điểm (quy tắc của Cổng DVCQG)",
+    "one late item scores the whole period 0 (the portal's rule)",
+)
 _STATUSES = {
     "scored": ("chấm từ số liệu", "scored"),
     "zero_denominator": ("không có gì để tính", "nothing to count"),
@@ -388,7 +417,7 @@ def _index_detail(con, year: int) -> str:
     scored from the province's own counts (not assessable: which export column is missing)."""
     rows = con.sql(
         "select d.name_vi, d.name_en, d.numerator, d.denominator, d.points, d.max_points, "
-        "d.status, d.reason from mart_service_index_766_detail d "
+        "d.status, d.reason, i.all_or_nothing from mart_service_index_766_detail d "
         "join dim_service_index_766_indicator i "
         "using (profile, indicator_code) "
         f"where d.profile = {DEFAULT_PROFILE} and d.unit_type = 'province' "
@@ -396,20 +425,26 @@ def _index_detail(con, year: int) -> str:
         params=[str(year)],
     ).fetchall()
 
-    def note(status: str, reason: str | None) -> str:
+    def note(status: str, reason: str | None, all_or_nothing: bool) -> str:
         vi, en = _STATUSES.get(status, (status, status))
+        if status == "scored" and all_or_nothing:
+            vi, en = f"{vi}: {_ALL_OR_NOTHING[0]}", f"{en}: {_ALL_OR_NOTHING[1]}"
         if reason is None:
             return _both(vi, en)
-        # the mart's reasons are written 'Vietnamese — English'
+        # the mart's reasons are written 'Vietnamese — English'; one that restates the status
+        # ('nothing to count: …') stands alone
         reason_vi, _, reason_en = reason.partition(" — ")
-        return _both(f"{vi}: {reason_vi}", f"{en}: {reason_en or reason_vi}")
+        reason_en = reason_en or reason_vi
+        if reason_en.lower().startswith(en.lower()) or status == "not_scored":
+            return _both(reason_vi, reason_en)
+        return _both(f"{vi}: {reason_vi}", f"{en}: {reason_en}")
 
     body = "".join(
         f"<tr><td>{_both(vi, en)}</td><td class=n>{_number(n)}</td>"
         f"<td class=n>{_number(d)}</td><td class=n>"
         f"{'—' if points is None else _number(points, 'điểm')} / {_number(maximum)}</td>"
-        f"<td>{note(status, reason)}</td></tr>"
-        for vi, en, n, d, points, maximum, status, reason in rows
+        f"<td>{note(status, reason, all_or_nothing)}</td></tr>"
+        for vi, en, n, d, points, maximum, status, reason, all_or_nothing in rows
     )
     head = (
         f"<tr><th>{_both('Chỉ tiêu', 'Indicator')}</th><th>{_both('Tử số', 'Numerator')}</th>"
@@ -419,6 +454,7 @@ def _index_detail(con, year: int) -> str:
     return f"<table>{head}{body}</table>"
 
 
+FILES_OF_THE_YEAR = ("Tệp của năm (và tệp bị từ chối)", "Files of the year (and rejected files)")
 _FILE_STATUSES = {  # load_audit.status
     "loaded": ("đã nạp", "loaded"),
     "superseded": ("thay bằng lần gửi sau", "superseded by a later delivery"),
@@ -426,9 +462,11 @@ _FILE_STATUSES = {  # load_audit.status
 }
 
 
-def _quality(con) -> str:
-    """The checks of the very rows published (check_results): those that failed, the files'
-    totals rows that did not reconcile, then the files and the quarantine."""
+def _quality(con, year: int) -> str:
+    """The checks of the very rows published (check_results): those that failed; then the
+    year's files (their period in the year, or none read from a rejected file): totals rows
+    that did not reconcile, statuses and the quarantine."""
+    of_year = "(period like ? || '%' or period is null)"
     checked = con.sql(
         "select count(*), count(*) filter (not passed), max(checked_at) from check_results"
     ).fetchall()[0]
@@ -438,12 +476,17 @@ def _quality(con) -> str:
     ).fetchall()
     mismatches = con.sql(
         "select source_file, totals_message from load_audit "
-        "where not totals_reconciled order by source_file"
+        f"where not totals_reconciled and {of_year} order by source_file",
+        params=[str(year)],
     ).fetchall()
-    files = con.sql("select status, count(*) from load_audit group by 1 order by 1").fetchall()
+    files = con.sql(
+        f"select status, count(*) from load_audit where {of_year} group by 1 order by 1",
+        params=[str(year)],
+    ).fetchall()
     reasons = con.sql(
         "select source, regexp_replace(reason, '''[^'']*''', '…', 'g') as reason, count(*) "
-        "from quarantine group by all order by 3 desc, 1, 2 limit 10"
+        "from quarantine where period like ? || '%' group by all order by 3 desc, 1, 2 limit 10",
+        params=[str(year)],
     ).fetchall()
     total, failing, checked_at = checked
     when = "—" if checked_at is None else f"{checked_at:%Y-%m-%d %H:%M}"
@@ -487,7 +530,7 @@ def _quality(con) -> str:
             if mismatches
             else none
         )
-        + f"<h3>{_both('Tệp đã nhận', 'Files received')}</h3>"
+        + f"<h3>{_both(*FILES_OF_THE_YEAR)}</h3>"
         f"<table><tr><th>{_both('Trạng thái tệp', 'File status')}</th>"
         f"<th>{_both('Số tệp', 'Files')}</th></tr>{file_rows}</table>"
         f"<h3>{_both('Lý do cách ly nhiều nhất', 'Top quarantine reasons')}</h3>"
@@ -536,7 +579,7 @@ def render(reporting_db: Path, year: int) -> str:
                 "Decision 766 group scores",
                 _index_groups(con, year),
             ),
-            ("Chất lượng dữ liệu", "Data quality", _quality(con)),
+            ("Chất lượng dữ liệu", "Data quality", _quality(con, year)),
         ]
     finally:
         con.close()

@@ -9,6 +9,7 @@ through December), procedure catalogue snapshots, the other sources, and the def
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,8 +18,15 @@ import polars as pl
 
 from pipelines.generate import defects, engagement, feedback, models, welfare, writers
 from pipelines.generate.dossiers import EXPORT_AT, local_blocks, make_block, province_blocks
-from pipelines.generate.export import GenerateReport, as_text, with_headers, write_csv, write_xlsx
-from pipelines.generate.later_years import AS_OF, LATER_YEARS, generate_later
+from pipelines.generate.export import (
+    GenerateReport,
+    as_text,
+    date_files,
+    with_headers,
+    write_csv,
+    write_xlsx,
+)
+from pipelines.generate.later_years import AS_OF, LATER_YEARS, coverage, generate_later
 from pipelines.generate.procedures import catalogue
 from pipelines.generate.territory import binh_thuan
 from schemas.dossiers import SPEC as DOSSIERS
@@ -243,8 +251,12 @@ def generate(
             f"no sample data for {year}: the generator writes "
             f"{', '.join(str(y) for y in YEARS)} (2024 calibrated to the published figures)"
         )
+    started = time.time()
     if year != CALIBRATED_YEAR:
-        return generate_later(out, year, seed=seed, scale=scale, as_of=as_of or AS_OF, echo=echo)
+        as_of = as_of or AS_OF
+        report = generate_later(out, year, seed=seed, scale=scale, as_of=as_of, echo=echo)
+        date_files(out, started, coverage(year, as_of).export_at)
+        return report
     rng = np.random.default_rng(seed)
     out = Path(out)
     procedures = catalogue(rng)
@@ -258,4 +270,5 @@ def generate(
     report.files += writers.write_feedback(out, feedback.items(rng, year))
     report.files += writers.write_models(out, models.registers(rng, year))
     echo("  engagement, welfare, feedback and model registers written")
+    date_files(out, started, EXPORT_AT)
     return report

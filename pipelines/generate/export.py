@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,3 +149,12 @@ def write_xlsx(
         for values in frame.iter_rows():
             ws.write_row(row, 0, ["" if v is None else v for v in values])
             row += 1
+
+
+def date_files(out: Path, since: float, exported_at: dt.datetime) -> None:
+    """Give the files written since `since` the export's time as their modification time: a file
+    without an export stamp in its name is dated by it (the report's "data as of")."""
+    moment = exported_at.timestamp()
+    for path in Path(out).rglob("*"):
+        if path.is_file() and path.stat().st_mtime >= since:
+            os.utime(path, (moment, moment))

@@ -84,7 +84,7 @@ models as (
 service_index as (
     select cast(period as integer) as year,
         case unit_type when 'province' then '' else '_provincial_centre' end as suffix,
-        total, points_assessable, rating
+        total, points_assessable, total_normalised
     from mart_service_index_766
     where period_type = 'year' and unit_type in ('province', 'provincial_centre')
         and profile = (
@@ -214,10 +214,12 @@ indicators as (
         'models' as source
     from models
     union all
-    select year, 'service_index_766' || suffix, total, total, points_assessable, 'điểm',
-        'Chỉ số phục vụ (QĐ 766), xếp loại ' || rating
+    -- on the portal's 100-point scale (points of the assessable indicators), as its bands
+    -- (rating in mart_service_index_766) read it; the points scored beside it
+    select year, 'service_index_766' || suffix, total_normalised, total, points_assessable, 'điểm',
+        'Chỉ số phục vụ (QĐ 766), điểm quy về thang 100'
             || case suffix when '' then '' else ' (Trung tâm PVHCC tỉnh)' end,
-        'Decision 766 service index (of the assessable points)'
+        'Decision 766 service index, on a 100-point scale'
             || case suffix when '' then '' else ' (provincial centre)' end,
         'dossiers' as source
     from service_index
