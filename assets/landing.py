@@ -34,10 +34,7 @@ ALL_FILES_MATCHED = f"{LANDING_INVENTORY}_all_files_matched"
 )
 def landing_inventory(context: dg.AssetExecutionContext, danvan: DanvanResource):
     inventory = record_landing(danvan.landing, danvan.paths)
-    unmatched = [
-        {"file": item.path.relative_to(danvan.landing).as_posix(), "reason": item.reason}
-        for item in inventory.unmatched
-    ]
+    unmatched = [{"file": item.name, "reason": item.reason} for item in inventory.unmatched]
     staged = ", ".join(inventory.reference_files) or "none (the sample agencies apply)"
     report(
         context,

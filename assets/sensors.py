@@ -31,7 +31,7 @@ def _inventory_digest(danvan: DanvanResource, unmatched) -> str:
         for p in (danvan.landing / "reference").glob("*")
         if p.is_file()
     )
-    names = sorted(u.path.relative_to(danvan.landing).as_posix() for u in unmatched)
+    names = sorted(u.name for u in unmatched)
     return _digest([names, reference])
 
 
@@ -82,7 +82,7 @@ def landing_sensor(context: dg.SensorEvaluationContext, danvan: DanvanResource):
     events: list[dg.AssetObservation] = []
     still_unmatched = []
     for item in unmatched:
-        name = item.path.relative_to(danvan.landing).as_posix()
+        name = item.name
         still_unmatched.append(name)
         if name not in warned:
             text = f"{name}: {item.reason}; not loaded (listed in load_audit)"

@@ -152,7 +152,7 @@ def _run(settings: Settings, echo, rebuild: bool, instance: dg.DagsterInstance) 
     resources = {"danvan": resource}
     deliveries, unmatched = discover(settings.landing_dir, SOURCES.values())
     for item in unmatched:
-        echo(f"  ! {item.path.name}: {item.reason} (recorded in load_audit as rejected)")
+        echo(f"  ! {item.name}: {item.reason} (recorded in load_audit as rejected)")
     if not deliveries and not unmatched:  # a landing folder not mounted looks like this too
         echo(f"  ! no files in {settings.landing_dir}: the tables hold what earlier runs staged")
     blocking = False

@@ -38,6 +38,32 @@ def strip_float_zero(text: pl.Expr) -> pl.Expr:
     return text.str.replace(r"^(\d+)\.0+$", "${1}")
 
 
+SCIENTIFIC = r"^\d(?:[.,]\d+)?[eE]\+?\d+$"
+
+
+def normalise_id_number(text: pl.Expr) -> pl.Expr:
+    """One ID number, one text, whatever Excel did to it: the text prefix `'`, spaces, dots or
+    dashes between digit groups and a trailing `.0` go; leading zeros Excel dropped come back
+    (a CCCD has 12 digits, a CMND 9: 10–11 digits are a CCCD, 8 a CMND). Scientific notation
+    (`6.01235E+10`) lost the digits: no ID at all (null)."""
+    bare = text.str.strip_prefix("'").str.strip_chars()
+    digits = bare.str.replace(r"\.0+$", "").str.replace_all(r"[ .\-]", "")
+    padded = (
+        pl.when(digits.str.len_chars().is_between(10, 11))
+        .then(digits.str.zfill(12))
+        .when(digits.str.len_chars() == 8)
+        .then(digits.str.zfill(9))
+        .otherwise(digits)
+    )
+    return (
+        pl.when(bare.str.contains(SCIENTIFIC))
+        .then(pl.lit(None, pl.String))
+        .when(digits.str.contains(r"^\d+$"))
+        .then(padded)
+        .otherwise(bare)
+    )
+
+
 def nullable_ge(column: str, other: str) -> pl.Expr:
     """`column` is blank, or `other` is blank, or column ≥ other."""
     return pl.col(column).is_null() | pl.col(other).is_null() | (pl.col(column) >= pl.col(other))

@@ -5,7 +5,14 @@ import datetime as dt
 import pandera.polars as pa
 import polars as pl
 
-from schemas.common import LEVEL_VALUES, LEVELS, UNIT_CODE_PATTERN, nullable_ge, strip_float_zero
+from schemas.common import (
+    LEVEL_VALUES,
+    LEVELS,
+    UNIT_CODE_PATTERN,
+    normalise_id_number,
+    nullable_ge,
+    strip_float_zero,
+)
 from schemas.spec import Column, SourceSpec
 from schemas.status_codes import status_digits
 
@@ -50,7 +57,7 @@ COLUMNS = (
         required=True,
         clean=_strip_procedure_suffix,
     ),
-    Column("procedure_name", "Tên TTHC", ("Tên thủ tục", "TenTTHC")),
+    Column("procedure_name", "Tên TTHC", ("Tên thủ tục", "TenTTHC"), free_text=True),
     Column("agency_code", "Mã cơ quan", ("Mã đơn vị", "DonViXuLy", "MaDonViXuLy"), required=True),
     Column("admin_unit_code", "Mã ĐVHC", ("Mã địa bàn",), required=True, clean=strip_float_zero),
     Column("level", "Cấp thực hiện", ("Cấp",), "enum", required=True, mapping=LEVELS),
@@ -123,7 +130,13 @@ COLUMNS = (
         date_only_is_end_of_day=True,
     ),
     Column("applicant_name", "Họ tên chủ hồ sơ", ("Họ và tên", "Họ tên", "ChuHoSo"), "pii_drop"),
-    Column("applicant_key", "Số giấy tờ", ("Số CCCD", "Số định danh"), "pii_hash"),
+    Column(
+        "applicant_key",
+        "Số giấy tờ",
+        ("Số CCCD", "Số định danh"),
+        "pii_hash",
+        clean=normalise_id_number,
+    ),
     Column("applicant_phone", "Số điện thoại", ("Điện thoại",), "pii_drop"),
 )
 

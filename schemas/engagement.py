@@ -60,7 +60,7 @@ COLUMNS = (
     ),
     Column("level", "Cấp", ("Cấp thực hiện",), "enum", required=True, mapping=LEVELS),
     Column("admin_unit_code", "Mã ĐVHC", ("Mã địa bàn",), required=True, clean=strip_float_zero),
-    Column("chair_role", "Chủ trì", ("Người chủ trì",), required=True),
+    Column("chair_role", "Chủ trì", ("Người chủ trì",), required=True, free_text=True),
     Column("planned", "Theo kế hoạch", (), "bool", default=False),
     Column("outcome", "Kết quả", (), "enum", mapping=OUTCOMES),
     Column("citizens_received", "Số lượt công dân", (), "int", default=0),

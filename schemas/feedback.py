@@ -16,7 +16,7 @@ COLUMNS = (
     Column("feedback_code", "Mã PAKN", ("Mã phản ánh",), required=True),
     Column("received_at", "Ngày tiếp nhận", (), "datetime", required=True),
     Column("channel", "Kênh", ("Kênh tiếp nhận",), "enum", mapping={c: c for c in CHANNELS}),
-    Column("field", "Lĩnh vực", (), required=True),
+    Column("field", "Lĩnh vực", (), required=True, free_text=True),
     Column("agency_code", "Mã cơ quan xử lý", ("Mã cơ quan",), required=True),
     Column("admin_unit_code", "Mã ĐVHC", ("Mã địa bàn",), required=True, clean=strip_float_zero),
     Column("due_at", "Hạn xử lý", (), "datetime", required=True),

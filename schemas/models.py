@@ -27,7 +27,7 @@ def _derive(frame: pl.DataFrame, _context, period: str) -> pl.DataFrame:
 
 
 COLUMNS = (
-    Column("model_name", "Tên mô hình", (), required=True),
+    Column("model_name", "Tên mô hình", (), required=True, free_text=True),
     Column(
         "field",
         "Lĩnh vực",
@@ -36,7 +36,14 @@ COLUMNS = (
         required=True,
         mapping={**{f: f for f in FIELDS}, "Văn hoá - xã hội": "Văn hóa - xã hội"},
     ),
-    Column("host_unit", "Đơn vị thực hiện", (), required=True),
+    Column(
+        "host_unit",
+        "Đơn vị thực hiện",
+        (),
+        required=True,
+        free_text=True,
+        merged_fills_down=True,
+    ),
     Column("level", "Cấp", (), "enum", mapping=MODEL_LEVELS),
     Column("admin_unit_code", "Mã ĐVHC", (), clean=strip_float_zero),
     Column("registered_year", "Năm đăng ký", (), "int", required=True),

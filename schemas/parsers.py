@@ -13,6 +13,8 @@ from schemas.text import key_expr, normalise_key
 _DATETIME_FORMATS = (
     "%d/%m/%Y %H:%M:%S",
     "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %I:%M:%S %p",  # a 12-hour clock, as a US-locale Excel writes it
+    "%d/%m/%Y %I:%M %p",
     "%d/%m/%Y",
     "%Y-%m-%d %H:%M:%S%.f",  # seconds with or without a fraction (milliseconds)
     "%Y-%m-%dT%H:%M:%S%.f",  # ISO, as the national portal's sync payload writes it
@@ -42,7 +44,10 @@ def parse_datetime(raw: pl.Expr, end_of_day: bool = False) -> pl.Expr:
     """dd/MM/yyyy[ HH:mm[:ss]], yyyy-MM-dd[ HH:mm[:ss[.fff]]] with a space or a T (and an
     offset, converted to local time), yyyyMMddHHmmss, Excel serials. A date without a time is
     its midnight, or with `end_of_day` 23:59:59 (a written 00:00 stays midnight)."""
-    text = raw.str.strip_chars()
+    # a Vietnamese-locale Excel writes the 12-hour clock's AM/PM as SA (sáng) / CH (chiều)
+    text = (
+        raw.str.strip_chars().str.replace(r"(?i)\s(SA)$", " AM").str.replace(r"(?i)\s(CH)$", " PM")
+    )
     candidates = [
         _at_end_of_day(text.str.strptime(pl.Datetime("us"), fmt, strict=False), fmt, end_of_day)
         for fmt in _DATETIME_FORMATS
@@ -87,6 +92,31 @@ def guess_datetime_format(values: pl.Series) -> str | None:
 def parse_datetime_as(text: pl.Expr, fmt: str, end_of_day: bool = False) -> pl.Expr:
     parsed = text.str.strptime(pl.Datetime("us"), fmt, strict=False)
     return _plausible(_at_end_of_day(parsed, fmt, end_of_day))
+
+
+_SLASHED = r"^(\d{1,2})/(\d{1,2})/(\d{4})"
+_DAY = r"(?:1[3-9]|2\d|3[01])"  # a part that can only be a day
+_DAY_FIRST = rf"^{_DAY}/\d{{1,2}}/\d{{4}}"
+_DAY_SECOND = rf"^\d{{1,2}}/{_DAY}/\d{{4}}"
+
+
+def month_first(cleaned: pl.DataFrame, columns: list[str]) -> bool:
+    """Whether a file's slashed dates are m/d/yyyy (a US-locale Excel): some date has a
+    second part above 12 and none a first part above 12. Decided once per file, for all its
+    date columns, so that one file is never read half one way and half the other."""
+    present = [c for c in columns if c in cleaned.columns]
+    if not present:
+        return False
+    found = cleaned.select(
+        pl.any_horizontal(pl.col(c).str.contains(_DAY_SECOND).any() for c in present).alias("m"),
+        pl.any_horizontal(pl.col(c).str.contains(_DAY_FIRST).any() for c in present).alias("d"),
+    )
+    return bool(found["m"][0]) and not bool(found["d"][0])
+
+
+def swap_day_month(text: pl.Expr) -> pl.Expr:
+    """m/d/yyyy[ time] as d/m/yyyy[ time]."""
+    return text.str.replace(_SLASHED, "${2}/${1}/${3}")
 
 
 def parse_date(raw: pl.Expr) -> pl.Expr:

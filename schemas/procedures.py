@@ -26,9 +26,9 @@ def _normalise_levels(text: pl.Expr) -> pl.Expr:
 
 COLUMNS = (
     Column("procedure_code", "Mã TTHC", ("Mã thủ tục",), required=True),
-    Column("procedure_name", "Tên TTHC", ("Tên thủ tục",), required=True),
-    Column("field", "Lĩnh vực", (), required=True),
-    Column("implementing_agency", "Cơ quan thực hiện", ()),
+    Column("procedure_name", "Tên TTHC", ("Tên thủ tục",), required=True, free_text=True),
+    Column("field", "Lĩnh vực", (), required=True, free_text=True),
+    Column("implementing_agency", "Cơ quan thực hiện", (), free_text=True),
     Column("levels", "Cấp thực hiện", (), required=True, clean=_normalise_levels),
     Column("time_limit", "Thời hạn giải quyết", (), "number"),
     Column("time_limit_unit", "Đơn vị thời hạn", (), "enum", mapping=TIME_UNITS),

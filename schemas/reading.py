@@ -7,41 +7,36 @@ names the file and what was expected.
 
 from __future__ import annotations
 
-import codecs
 import csv
-import re
-import tempfile
-import unicodedata
-import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import fastexcel
 import polars as pl
 
+from schemas import sniff
+from schemas.encodings import CR_LINES, as_utf8_file, sniff_encoding
+from schemas.headers import (
+    HEADER_SEARCH_ROWS,
+    FileRejected,
+    accentless_header_hint,
+    header_key,
+    no_header_message,
+    unaccented_hint,
+)
 from schemas.spec import Column, SourceSpec
-from schemas.text import key_expr, normalise_key
+from schemas.text import key_expr
+from schemas.xlsx import read_xlsx
 
-HEADER_SEARCH_ROWS = 16  # up to 15 title rows, then the header
 ROW = "__row"  # 1-based row number as a person sees it in the file
 TOTAL_LABELS = {"tổng cộng", "cộng", "tổng", "tổng số"}
 _UNITS_CELL = r"^\(\d+\)$"
-_DELIMITERS = (",", ";", "\t")
-_VIETNAMESE = set(
-    "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
-    "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ"
+FOOTER_ROWS = 12  # a signature block stands in the last rows of a sheet
+_SIGNATURE = (
+    r"người lập|lập biểu|thủ trưởng|giám đốc|kế toán|trưởng ban|chủ tịch|\(ký|ký tên|"
+    r"ghi rõ họ tên|đóng dấu|ngày \S+ tháng \S+ năm|^tm\.|^kt\.|nơi nhận"
 )
-
-
-class FileRejected(Exception):
-    """The whole file cannot be loaded; nothing of it is."""
-
-    def __init__(self, path: Path, message: str):
-        super().__init__(f"{path.name}: {message}")
-        self.path = path
-        self.message = message
+_DELIMITERS = (",", ";", "\t")
 
 
 @dataclass
@@ -52,6 +47,9 @@ class RawTable:
     unknown_headers: list[str] = field(default_factory=list)
     missing_optional: list[str] = field(default_factory=list)
     more_may_follow: bool = False  # a full chunk: the file may go on
+    # cells the reader gives as empty but which are not: (row, column, kind) with kind
+    # 'error' (an Excel error value) or 'formula' (a formula saved without its value)
+    cell_problems: pl.DataFrame | None = None
 
 
 def read_table(path: Path, spec: SourceSpec) -> RawTable:
@@ -68,12 +66,17 @@ def read_tables(
     sheet (at most 1,048,576 rows) comes whole. `FileRejected` can come at any chunk. A legacy
     encoded CSV is re-written as UTF-8 under `scratch` (it holds the file's personal data:
     the ingest passes a folder of the data directory; default the system's temporary one)."""
-    if path.suffix.lower() == ".xlsx":
-        header, cells, first_row, encoding = _read_xlsx(path, spec)
-        yield _dates_of_date_cells(spec, _to_table(path, spec, header, cells, first_row, encoding))
+    is_xlsx = path.suffix.lower() == ".xlsx"
+    sniff.check_content(path, is_xlsx)
+    if is_xlsx:
+        header, cells, first_row, facts = read_xlsx(path, spec)
+        table = _to_table(path, spec, header, cells, first_row, "xlsx", facts)
+        yield _dates_of_date_cells(spec, table)
         return
-    for header, cells, first_row, encoding, full in _read_csv(path, spec, chunk_rows, scratch):
-        table = _to_table(path, spec, header, cells, first_row, encoding)
+    for header, cells, first_row, encoding, full, breaks in _read_csv(
+        path, spec, chunk_rows, scratch
+    ):
+        table = _to_table(path, spec, header, cells, first_row, encoding, breaks=breaks)
         table.more_may_follow = full
         yield table
 
@@ -93,69 +96,6 @@ def _dates_of_date_cells(spec: SourceSpec, table: RawTable) -> RawTable:
 # ---------------------------------------------------------------- CSV
 
 
-def _check_legacy(path: Path, head: str) -> None:
-    """Windows-1258 is read; TCVN3/VNI (legacy font encodings) are rejected, not guessed."""
-    head = head[:200_000]  # enough letters to tell the encodings apart
-    foreign = [ch for ch in head if ord(ch) > 127 and ch not in _VIETNAMESE]
-    letters = sum(1 for ch in head if ord(ch) > 127)
-    if letters and len(foreign) / letters > 0.01:
-        sample = "".join(dict.fromkeys(foreign))[:10]
-        raise FileRejected(
-            path,
-            "text is not UTF-8 and does not read as Windows-1258 Vietnamese either "
-            f"(characters such as {sample!r} suggest a TCVN3/VNI font encoding); "
-            "re-save the file as 'CSV UTF-8'",
-        )
-
-
-TRANSCODE_BLOCK_BYTES = 1 << 22
-
-
-def _transcode(path: Path, encoding: str, target: Path) -> None:
-    """The file re-written as UTF-8 into `target` a block at a time, so that a large legacy
-    file is not held in memory; Windows-1258 text also in NFC (it types accents as combining
-    marks). NFC never joins across a line break, so each block is normalised up to its last
-    one."""
-    decoder = codecs.getincrementaldecoder(encoding)(
-        errors="replace" if encoding == "cp1258" else "strict"
-    )
-    carry = ""
-    with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as out:
-        for block in iter(lambda: source.read(TRANSCODE_BLOCK_BYTES), b""):
-            text = carry + decoder.decode(block)
-            cut = text.rfind("\n") + 1
-            ready, carry = text[:cut], text[cut:]
-            out.write(unicodedata.normalize("NFC", ready) if encoding == "cp1258" else ready)
-        rest = carry + decoder.decode(b"", final=True)
-        out.write(unicodedata.normalize("NFC", rest) if encoding == "cp1258" else rest)
-
-
-def _sniff_encoding(path: Path) -> tuple[str, str]:
-    """(encoding, the first part of the text when it is UTF-8, else "")."""
-    with path.open("rb") as handle:
-        head = handle.read(256 * 1024)
-    if not head.strip():
-        raise FileRejected(path, "the file is empty")
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16", ""
-    try:
-        return "utf-8", codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
-    except UnicodeDecodeError:
-        _check_legacy(path, unicodedata.normalize("NFC", head.decode("cp1258", errors="replace")))
-        return "cp1258", ""
-
-
-def _as_utf8(path: Path, encoding: str, target: Path) -> str:
-    """A UTF-16 or Windows-1258 file re-written as UTF-8 into `target`; the first part of it."""
-    try:
-        _transcode(path, encoding, target)
-    except UnicodeDecodeError as error:
-        message = f"not readable as {encoding.upper()} text ({error.reason})"
-        raise FileRejected(path, message) from None
-    with target.open(encoding="utf-8", newline="") as copy:
-        return copy.read(65536)
-
-
 def _find_csv_header(path: Path, spec: SourceSpec, head: str) -> tuple[int, str, list[str]]:
     lines = head.splitlines()[:HEADER_SEARCH_ROWS]
     index = spec.header_index()
@@ -165,12 +105,22 @@ def _find_csv_header(path: Path, spec: SourceSpec, head: str) -> tuple[int, str,
             continue  # no header row is that long (and csv refuses such fields)
         for delimiter in _DELIMITERS:
             fields = next(csv.reader([line], delimiter=delimiter), [])
-            hits = sum(1 for f in fields if _header_key(f) in index)
+            hits = sum(1 for f in fields if header_key(f) in index)
             if hits > best[0]:
                 best = (hits, number, delimiter, fields)
     hits, number, delimiter, fields = best
     if hits < spec.min_header_matches:
-        raise FileRejected(path, _no_header_message(spec))
+        hint = ""
+        if len(lines) == 1 and len(head) > 2000:
+            hint = " (the file reads as one long line: its line endings are not CR, LF or CRLF)"
+        rows = [
+            next(csv.reader([line], delimiter=d), [])
+            for line in lines
+            if len(line) <= 20_000
+            for d in _DELIMITERS
+        ]
+        hint = hint or accentless_header_hint(spec, rows)
+        raise FileRejected(path, no_header_message(spec) + hint, "file_no_header")
     return number, delimiter, fields
 
 
@@ -189,27 +139,24 @@ def _csv_batches(source: Path, delimiter: str, header_line: int, chunk_rows: int
 
 
 def _read_csv(path: Path, spec: SourceSpec, chunk_rows: int | None, scratch: Path | None):
-    """(header, cells, row number of the first cell row, encoding, batch full) per batch."""
-    encoding, head = _sniff_encoding(path)
-    with _as_utf8_file(path, encoding, head, scratch) as (source, head):
+    """(header, cells, row number of the first cell row, encoding, batch full, line breaks in
+    each record) per batch."""
+    encoding, head = sniff_encoding(path)
+    with as_utf8_file(path, encoding, head, scratch) as (source, head):
         header_line, delimiter, _ = _find_csv_header(path, spec, head)
-        yield from _csv_grids(path, source, encoding, delimiter, header_line, chunk_rows)
+        shown = encoding.removesuffix("-sig").replace(CR_LINES, " (CR line ends)")
+        yield from _csv_grids(path, source, shown, delimiter, header_line, chunk_rows)
 
 
-@contextmanager
-def _as_utf8_file(
-    path: Path, encoding: str, head: str, scratch: Path | None
-) -> Iterator[tuple[Path, str]]:
-    """(the file to read as UTF-8, its first part): the file itself, or a UTF-8 copy under
-    `scratch` while it is read."""
-    if encoding == "utf-8":
-        yield path, head
-        return
-    if scratch is not None:
-        scratch.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="read-", dir=scratch) as folder:
-        source = Path(folder) / "utf8.csv"
-        yield source, _as_utf8(path, encoding, source)
+def _line_breaks(grid: pl.DataFrame) -> pl.Series | None:
+    """How many line breaks each record's quoted cells hold (None when none has any): a text
+    editor numbers lines, so a record after a multi-line cell starts further down."""
+    if grid.width == 0:
+        return None
+    counts = grid.select(
+        pl.sum_horizontal(pl.all().str.count_matches("\n", literal=True).fill_null(0))
+    ).to_series()
+    return counts if counts.sum() else None
 
 
 def _csv_grids(path, source, encoding, delimiter, header_line, chunk_rows):
@@ -219,76 +166,26 @@ def _csv_grids(path, source, encoding, delimiter, header_line, chunk_rows):
             full = grid.height == chunk_rows
             if header is None:
                 header, grid = [h or "" for h in grid.row(0)], grid.slice(1)
-            yield header, grid, first_row, encoding, full
-            first_row += grid.height
+            breaks = _line_breaks(grid)
+            yield header, grid, first_row, encoding, full, breaks
+            first_row += grid.height + (int(breaks.sum()) if breaks is not None else 0)
     except pl.exceptions.ComputeError as error:
-        reason = str(error).splitlines()[0]
-        if "utf-8" in reason.lower():
-            reason = "invalid UTF-8 further into the file (mixed encodings?)"
-        elif "more fields" in reason:
-            reason = f"a row has more cells than the header row (delimiter '{delimiter}'): {reason}"
-        raise FileRejected(path, f"cannot be read as CSV: {reason}") from None
-
-
-# ---------------------------------------------------------------- XLSX
-
-
-def _first_used_row(path: Path, sheet_index: int) -> int:
-    """Calamine drops empty leading rows; the sheet's <dimension> tells where data starts."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
-            name = f"xl/worksheets/sheet{sheet_index + 1}.xml"
-            if name not in names:
-                return 1
-            with archive.open(name) as handle:
-                head = handle.read(4096).decode("utf-8", errors="ignore")
-        found = re.search(r'<dimension ref="[A-Z]+(\d+)', head)
-        return int(found.group(1)) if found else 1
-    except (zipfile.BadZipFile, OSError):
-        return 1
-
-
-def _read_xlsx(path: Path, spec: SourceSpec):
-    try:
-        reader = fastexcel.read_excel(str(path))
-        wanted = {normalise_key(n) for n in (spec.name, spec.folder, *spec.sheet_names)}
-        names = reader.sheet_names
-        sheet = next((i for i, n in enumerate(names) if normalise_key(n) in wanted), 0)
-        grid = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
-    except Exception as error:  # fastexcel raises its own error types for every kind of damage
-        first = str(error).splitlines()[0][:200]
-        raise FileRejected(path, f"not a readable .xlsx workbook ({first})") from None
-    if grid.height == 0:
-        raise FileRejected(path, "the first sheet is empty")
-    grid = grid.rename({c: f"column_{i}" for i, c in enumerate(grid.columns)})
-    index = spec.header_index()
-    best = (0, 0)
-    for number, row in enumerate(grid.head(HEADER_SEARCH_ROWS).iter_rows()):
-        hits = sum(1 for cell in row if cell is not None and _header_key(cell) in index)
-        if hits > best[0]:
-            best = (hits, number)
-    if best[0] < spec.min_header_matches:
-        raise FileRejected(path, _no_header_message(spec))
-    header_at = best[1]
-    header = [h or "" for h in grid.row(header_at)]
-    first_data_row = _first_used_row(path, sheet) + header_at + 1
-    return header, grid.slice(header_at + 1), first_data_row, "xlsx"
+        # polars quotes the offending line: its text (personal data, maybe) is never shown
+        text = str(error).lower()
+        if "utf-8" in text:
+            reason, code = "invalid UTF-8 further into the file (mixed encodings?)", "file_encoding"
+        elif "more fields" in text:
+            reason = (
+                f"a row has more cells than the header row (delimiter '{delimiter}'): a cell "
+                "holds the delimiter without quotes, or rows were pasted from another file"
+            )
+            code = "file_bad_csv"
+        else:
+            reason, code = "the rows do not form a table (unbalanced quotes?)", "file_bad_csv"
+        raise FileRejected(path, f"cannot be read as CSV: {reason}", code) from None
 
 
 # ---------------------------------------------------------------- header → spec columns
-
-
-def _header_key(text: str) -> str:
-    return normalise_key(re.sub(r"[*:]+\s*$", "", str(text)))
-
-
-def _no_header_message(spec: SourceSpec) -> str:
-    expected = ", ".join(f"'{c.header}'" for c in spec.required_columns)
-    return (
-        f"no header row found in the first {HEADER_SEARCH_ROWS} rows "
-        f"(expected the {spec.name} headers {expected}; check the delimiter and the file type)"
-    )
 
 
 def _column_letter(position: int) -> str:
@@ -300,12 +197,14 @@ def _column_letter(position: int) -> str:
     return letters
 
 
-def _to_table(path, spec, header, cells: pl.DataFrame, first_row: int, encoding) -> RawTable:
+def _to_table(
+    path, spec, header, cells: pl.DataFrame, first_row: int, encoding, facts=None, breaks=None
+) -> RawTable:
     index = spec.header_index()
     found: dict[str, tuple[Column, int]] = {}
     unknown: list[str] = []
     for position, text in enumerate(header):
-        column = index.get(_header_key(text))
+        column = index.get(header_key(text))
         if column is None:
             if str(text).strip():
                 unknown.append(str(text).strip())
@@ -316,28 +215,49 @@ def _to_table(path, spec, header, cells: pl.DataFrame, first_row: int, encoding)
                 path,
                 f"column '{column.header}' appears twice (columns {first} and "
                 f"{_column_letter(position)}); remove one",
+                "file_duplicate_column",
             )
         found[column.name] = (column, position)
-    missing = [c.header for c in spec.required_columns if c.name not in found]
+    missing = [c for c in spec.required_columns if c.name not in found]
     if missing:
-        raise FileRejected(path, "missing required column(s): " + ", ".join(map(repr, missing)))
+        raise FileRejected(
+            path,
+            "missing required column(s): "
+            + ", ".join(repr(c.header) for c in missing)
+            + unaccented_hint(missing, unknown),
+            "file_missing_column",
+        )
     source_names = cells.columns
-    cells = cells.with_columns(
-        pl.int_range(first_row, first_row + cells.height, dtype=pl.Int64).alias(ROW)
-    )
+    number = pl.int_range(first_row, first_row + cells.height, dtype=pl.Int64)
+    if breaks is not None:  # the line a record starts on, after multi-line cells above it
+        number = number + pl.lit(breaks.cum_sum() - breaks).cast(pl.Int64)
+    cells = cells.with_columns(number.alias(ROW))
+    problems = None
+    if facts is not None:
+        offset = facts.first_column
+        filled = {
+            source_names[found[c.name][1]]: found[c.name][1] + offset
+            for c in spec.columns
+            if c.merged_fills_down and c.name in found
+        }
+        cells = _fill_merged(cells, facts.merges, filled)
+        named_at = {found[name][1] + offset: name for name in found}
+        problems = facts.problems.filter(pl.col("column").is_in(list(named_at))).select(
+            "row", pl.col("column").replace_strict(named_at, return_dtype=pl.String), "kind"
+        )
     # Only a row with an empty required cell, a first required cell that is blank or a "(1)"
     # units mark, or one of the first and last few rows can be a blank, units or totals row:
     # the full judgement — on every cell, mapped or not, since people type "Tổng cộng" in
     # whichever column they like — runs on those rows alone (a full scan costs seconds).
     required = [source_names[found[c.name][1]] for c in spec.required_columns]
     first = pl.col(required[0]).str.strip_chars()
-    position = pl.int_range(pl.len())
+    position = pl.int_range(pl.len(), dtype=pl.Int64)  # signed: len − n must not wrap
     suspect = (
         pl.any_horizontal(*(pl.col(r).is_null() for r in required))
         | (first == "")
         | first.str.starts_with("(")
         | (position < 3)
-        | (position >= pl.len() - 5)
+        | (position >= pl.len().cast(pl.Int64) - FOOTER_ROWS)
     )
     values = [pl.col(c).str.strip_chars() for c in source_names]
     filled = pl.sum_horizontal(*(v.is_not_null() & (v != "") for v in values))
@@ -345,12 +265,29 @@ def _to_table(path, spec, header, cells: pl.DataFrame, first_row: int, encoding)
         *(v.is_null() | (v == "") | v.str.contains(_UNITS_CELL) for v in values)
     )
     total = pl.any_horizontal(*(key_expr(v).is_in(list(TOTAL_LABELS)) for v in values))
-    judged = cells.filter(suspect).with_columns(
-        (filled == 0).alias("__blank"),
-        (units & (filled > 0)).alias("__units"),
-        total.fill_null(False).alias("__total"),
+    signature = pl.any_horizontal(*(key_expr(v).str.contains(_SIGNATURE) for v in values))
+    tail = (position >= pl.len().cast(pl.Int64) - FOOTER_ROWS).alias("__tail")
+    judged = (
+        cells.with_columns(tail)
+        .filter(suspect)
+        .with_columns(
+            (filled == 0).alias("__blank"),
+            (units & (filled > 0)).alias("__units"),
+            total.fill_null(False).alias("__total"),
+            (filled <= 3).alias("__sparse"),
+            (signature.fill_null(False) & (filled <= 3) & pl.col("__tail")).alias("__signs"),
+        )
     )
-    not_data = judged.filter(pl.col("__blank") | pl.col("__units") | pl.col("__total"))
+    # a signature block under the table ("Người lập biểu", "(Ký, ghi rõ họ tên)", the clerk's
+    # name and phone): its rows and every sparse row after its first line are not data
+    signs_from = judged.filter("__signs").get_column(ROW).min()
+    footer = (
+        pl.lit(False) if signs_from is None else (pl.col(ROW) >= signs_from) & pl.col("__sparse")
+    )
+    judged = judged.with_columns(footer.alias("__footer"))
+    not_data = judged.filter(
+        pl.col("__blank") | pl.col("__units") | pl.col("__total") | pl.col("__footer")
+    )
     named = [
         pl.col(source_names[found[c.name][1]]).alias(c.name)
         if c.name in found
@@ -361,10 +298,34 @@ def _to_table(path, spec, header, cells: pl.DataFrame, first_row: int, encoding)
         cells = cells.join(not_data.select(ROW), on=ROW, how="anti")
     data = cells.select(*named, ROW)
     totals = judged.filter("__total").select(*named, ROW)
+    if problems is not None:
+        problems = problems.join(data.select(pl.col(ROW).alias("row")), on="row", how="semi")
     return RawTable(
         frame=data,
         totals=totals,
         encoding=encoding,
         unknown_headers=unknown,
         missing_optional=[c.header for c in spec.columns if c.name not in found],
+        cell_problems=problems,
     )
+
+
+def _fill_merged(cells: pl.DataFrame, merges: pl.DataFrame, columns: dict[str, int]):
+    """Cells of a range merged down a column take the text of its top cell (Excel keeps it
+    only there), in the columns whose spec says a merged cell stands for every row it spans."""
+    for name, sheet_column in columns.items():
+        spans = merges.filter(pl.col("column") == sheet_column)
+        if spans.height == 0:
+            continue
+        below = spans.select(
+            pl.int_ranges(pl.col("first_row") + 1, pl.col("last_row") + 1).alias(ROW),
+            pl.col("first_row").alias("__top"),
+        ).explode(ROW)
+        tops = cells.select(pl.col(ROW).alias("__top"), pl.col(name).alias("__top_text"))
+        fill = below.join(tops, on="__top").select(ROW, "__top_text")
+        cells = (
+            cells.join(fill, on=ROW, how="left", maintain_order="left")
+            .with_columns(pl.coalesce(name, "__top_text").alias(name))
+            .drop("__top_text")
+        )
+    return cells

@@ -39,6 +39,13 @@ _EXPECTED: dict[str, str] = {
     "number": "a number (1.234.567 or 1.234.567,5)",
     "bool": "yes/no (Có/Không, x, 1/0)",
 }
+_ERROR_CODES: dict[str, str] = {
+    "date": "not_a_date",
+    "datetime": "not_a_date",
+    "int": "not_a_number",
+    "number": "not_a_number",
+    "bool": "not_yes_no",
+}
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,10 @@ class Column:
     absent_is_unknown: bool = False
     # A datetime written as a date alone means the end of that day (a due date), not midnight.
     date_only_is_end_of_day: bool = False
+    # A cell merged down several rows stands for each of them (a unit over its activities).
+    merged_fills_down: bool = False
+    # Free text typed by people: scrubbed of ID-, phone- and name-shaped content at ingest.
+    free_text: bool = False
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -127,8 +138,14 @@ class Column:
     def can_fail_parsing(self) -> bool:
         return self.kind not in ("text", "pii_hash", "pii_drop", "ignore")
 
+    @property
+    def parse_error_code(self) -> str:
+        """The reason code of a cell this column's parser cannot read (schemas/reasons.py)."""
+        return _ERROR_CODES.get(self.kind, "not_in_list")
+
     def parse_error(self, text: pl.Expr, parsed: pl.Expr) -> pl.Expr:
-        """A readable reason where a non-blank cleaned cell has no parsed value, else null."""
+        """A readable reason where a non-blank cleaned cell has no parsed value, else null.
+        It names the column and what was expected, never the cell (it may hold anything)."""
         if self.kind == "enum":
             allowed = ", ".join(sorted({str(k) for k in (self.mapping or {})})[:12])
             expected = f"one of: {allowed}"
@@ -136,14 +153,7 @@ class Column:
             expected = _EXPECTED[self.kind]
         return (
             pl.when(parsers.parse_failed(text, parsed))
-            .then(
-                pl.format(
-                    "{}: '{}' is not {}",
-                    pl.lit(self.header),
-                    text.str.slice(0, 60),
-                    pl.lit(expected),
-                )
-            )
+            .then(pl.lit(f"{self.header}: the cell is not {expected}"))
             .otherwise(pl.lit(None, pl.String))
         )
 
@@ -187,6 +197,11 @@ class SourceSpec:
     def kept_columns(self) -> tuple[Column, ...]:
         """Columns stored in staging: everything but dropped personal data and ignored cells."""
         return tuple(c for c in self.columns if c.kind not in ("pii_drop", "ignore"))
+
+    @property
+    def free_text_columns(self) -> list[str]:
+        """Columns people type free text in: scrubbed of personal data at ingest."""
+        return [c.name for c in self.columns if c.free_text]
 
     @property
     def hashed_columns(self) -> list[str]:

@@ -39,8 +39,10 @@ def _derive(frame: pl.DataFrame, context, _period: str) -> pl.DataFrame:
 
 COLUMNS = (
     Column("row_label", "STT", ("Số TT", "TT"), "ignore"),
-    Column("activity_date", "Ngày", ("Ngày thực hiện",), "date", required=True),
-    Column("admin_unit", "Đơn vị", ("Địa bàn",), required=True),
+    Column(
+        "activity_date", "Ngày", ("Ngày thực hiện",), "date", required=True, merged_fills_down=True
+    ),
+    Column("admin_unit", "Đơn vị", ("Địa bàn",), required=True, merged_fills_down=True),
     Column(
         "support_type",
         "Hình thức hỗ trợ",
@@ -49,7 +51,7 @@ COLUMNS = (
         required=True,
         mapping={t: t for t in SUPPORT_TYPES},
     ),
-    Column("beneficiary_group", "Đối tượng", ()),
+    Column("beneficiary_group", "Đối tượng", (), free_text=True),
     Column("quantity", "Số lượng", (), "int", required=True),
     Column(
         "value_vnd",
@@ -58,7 +60,7 @@ COLUMNS = (
         "number",
         required=True,
     ),
-    Column("funding_source", "Nguồn kinh phí", ()),
+    Column("funding_source", "Nguồn kinh phí", (), free_text=True, merged_fills_down=True),
 )
 
 

@@ -3,7 +3,10 @@ the outcome it must have (tests/test_bad_inputs.py runs them all)."""
 
 from __future__ import annotations
 
+import gzip
 import io
+import os
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +34,8 @@ class Case:
     fragment: str = ""  # in the rejection message or the quarantine reason
     rows: int = 1  # rows loaded (accepted) or quarantined (quarantined)
     column: str = ""  # the column the quarantine names
+    code: str = ""  # the reason code of the rejection or of the first quarantined row
+    row: int = 0  # the row number of the first quarantined row, as Excel or an editor shows it
 
 
 def _text(rows, sep=",", spec=DOSSIERS) -> str:
@@ -50,11 +55,24 @@ def _with_bad(bad: dict, spec=DOSSIERS, good=None):
     return _rows([good, bad], spec)
 
 
-def _xlsx(rows, titles=(), units=False, numbers: dict | None = None, totals=None):
+def _xlsx(
+    rows,
+    titles=(),
+    units=False,
+    numbers: dict | None = None,
+    totals=None,
+    spec=DOSSIERS,
+    before=None,
+):
+    """A workbook with the rows on `Sheet1`; `before(book)` adds sheets in front of it."""
+
     def write(path: Path) -> None:
-        data = frame(rows)
+        data = frame(rows, spec)
         with xlsxwriter.Workbook(path) as book:
+            if before is not None:
+                before(book)
             sheet = book.add_worksheet("Sheet1")
+            sheet.activate()
             row = 0
             for title in titles:
                 sheet.write_string(row, 0, title)
@@ -294,7 +312,7 @@ CASES: tuple[Case, ...] = (
         f"{D}.csv",
         _with_bad(dossier(dossier_code="X", supplement_wait_days="1,234")),
         "quarantined",
-        "'1,234' is not a number",
+        "Số ngày chờ bổ sung: the cell is not a number",
         column="supplement_wait_days",
     ),
     Case(
@@ -310,7 +328,7 @@ CASES: tuple[Case, ...] = (
         f"{D}.csv",
         _with_bad(dossier(dossier_code="X", status_code="Chờ ký")),
         "quarantined",
-        "'Chờ ký' is not one of",
+        "Trạng thái: the cell is not one of",
         column="status_code",
     ),
     Case(
@@ -494,5 +512,571 @@ CASES: tuple[Case, ...] = (
         _welfare_totals,
         "accepted",
         "Tổng cộng row says 99,000,000",
+    ),
+)
+
+
+# ---------------------------------------------------------------- what happens on the way here
+# Mail gateways, zip tools, Windows, Excel and copy-paste: each class has several cases.
+
+
+def _compressed(kind: str) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        text = _text([dossier()]).encode()
+        if kind == "gzip":
+            path.write_bytes(gzip.compress(text))
+        elif kind == "zip":
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w") as archive:
+                archive.writestr("ho_so_2024-01.csv", text)
+            path.write_bytes(buffer.getvalue())
+        else:  # the signature of a 7z archive: no library writes one here
+            path.write_bytes(b"7z\xbc\xaf\x27\x1c\x00\x04" + text)
+
+    return write
+
+
+def _old_xls(path: Path) -> None:
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2048))
+
+
+def _workbook_as_csv(path: Path) -> None:
+    _xlsx([dossier()])(path)
+
+
+def _dangling_link(path: Path) -> None:
+    path.symlink_to(path.parent / "gone_away.csv")
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _utf16_without_bom(path: Path) -> None:
+    path.write_bytes(_text([dossier()], sep="\t").encode("utf-16-le"))
+
+
+def _cr_lines(path: Path) -> None:
+    path.write_bytes(_text([dossier(), dossier(dossier_code="H2")]).replace("\n", "\r").encode())
+
+
+def _invisible_headers(path: Path) -> None:
+    text = _text([dossier()])
+    header, rest = text.split("\n", 1)
+    header = (
+        header.replace("Mã hồ sơ", "\ufeffMã\u00a0hồ sơ")
+        .replace("Mã TTHC", "Mã TTHC\u200b")
+        .replace("Trạng thái", "\u200bTrạng thái\u00a0")
+    )
+    path.write_text(header + "\n" + rest, encoding="utf-8")
+
+
+def _footer(path: Path) -> None:
+    write_csv(path, [dossier()])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("\nNgười lập biểu,,,,,,,,,,\n(Ký, ghi rõ họ tên),,,,,,,,,,\n")
+        handle.write("Nguyễn Văn Thử - ĐT: 0912345678,,,,,,,,,,\n")
+
+
+def _old_mtime(path: Path) -> None:
+    """Unzip sets a file's time to the archive's, often 1980-01-01 for a bad archiver."""
+    _rows([dossier()])(path)
+    os.utime(path, (315532800, 315532800))
+
+
+def _hidden_draft(book) -> None:
+    draft = book.add_worksheet("Nháp")
+    data = frame([dossier(dossier_code="D1"), dossier(dossier_code="D2")])
+    draft.write_row(0, 0, data.columns)
+    for number, values in enumerate(data.iter_rows(), start=1):
+        draft.write_row(number, 0, values)
+    draft.hide()
+
+
+def _instructions(book) -> None:
+    sheet = book.add_worksheet("Hướng dẫn")
+    for number, line in enumerate(["Hướng dẫn nhập liệu", "Mã hồ sơ: ghi theo hệ thống", "Xem"]):
+        sheet.write_string(number, 0, line)
+
+
+def _chart_first(book) -> None:
+    chart = book.add_chart({"type": "column"})
+    chart.add_series({"values": "=Sheet1!$N$2:$N$2"})
+    book.add_chartsheet("Biểu đồ").set_chart(chart)
+
+
+def _only_hidden(path: Path) -> None:
+    with xlsxwriter.Workbook(path) as book:
+        notes = book.add_worksheet("Ghi chú")
+        notes.write_string(0, 0, "Số liệu ở trang sau")
+        notes.activate()
+        _hidden_draft(book)
+
+
+def _two_row_header(path: Path) -> None:
+    """Dates under a group header merged across them, the other headers merged down."""
+    data = frame([dossier()])
+    dates = ("Ngày tiếp nhận", "Ngày hẹn trả", "Ngày kết thúc xử lý")
+    with xlsxwriter.Workbook(path) as book:
+        sheet = book.add_worksheet("Sheet1")
+        at = [data.columns.index(d) for d in dates]
+        for col, header in enumerate(data.columns):
+            if col not in at:
+                sheet.merge_range(0, col, 1, col, header)
+        sheet.merge_range(0, at[0], 0, at[-1], "Ngày")
+        for col, header in zip(at, ("tiếp nhận", "hẹn trả", "kết thúc xử lý"), strict=True):
+            sheet.write_string(1, col, header)
+        for col, value in enumerate(next(data.iter_rows())):
+            sheet.write_string(2, col, value)
+
+
+def _formula_cells(formula: str, value, column: str, without_value=False):
+    """The second data row's `column` a formula: its cached `value`, or none at all."""
+
+    def write(path: Path) -> None:
+        numbers = {"supplement_count": "0", "supplement_wait_days": "0"}
+        data = frame([dossier(dossier_code="OK1", **numbers), dossier(dossier_code="X", **numbers)])
+        target = data.columns.index(column)
+        with xlsxwriter.Workbook(path) as book:
+            sheet = book.add_worksheet("Sheet1")
+            sheet.write_row(0, 0, data.columns)
+            for number, values in enumerate(data.iter_rows(), start=1):
+                sheet.write_row(number, 0, values)
+            sheet.write_formula(2, target, formula, None, value)
+        if without_value:  # as a tool that does not calculate (or Excel on manual) saves it
+            _rewrite_sheet(path, lambda xml: re.sub(r"</f><v>[^<]*</v>", "</f>", xml))
+
+    return write
+
+
+def _rewrite_sheet(path: Path, change: Callable[[str], str]) -> None:
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    name = "xl/worksheets/sheet1.xml"
+    parts[name] = change(parts[name].decode()).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part, data in parts.items():
+            archive.writestr(part, data)
+
+
+def _merged(spec, rows, column: str):
+    """`column` of the first two data rows merged into one cell (Excel keeps the top text)."""
+
+    def write(path: Path) -> None:
+        data = frame(rows, spec)
+        at = data.columns.index(spec.label(column))
+        with xlsxwriter.Workbook(path) as book:
+            sheet = book.add_worksheet("Sheet1")
+            sheet.write_row(0, 0, data.columns)
+            for number, values in enumerate(data.iter_rows(), start=1):
+                for col, value in enumerate(values):
+                    if col != at and value is not None:
+                        sheet.write_string(number, col, value)
+            sheet.merge_range(1, at, 2, at, data.row(0)[at])
+
+    return write
+
+
+W = "welfare/an_sinh_HND_2024-Q1"
+_US = dict(due_at="01/20/2024 17:00", finished_at="01/19/2024 10:00")
+_ID = "060123456789"
+
+CASES += (
+    # -- the file name, as people and tools leave it
+    Case(
+        "export stamp not a date-time",
+        f"{D}__20241345250000.csv",
+        _rows([dossier()]),
+        "unmatched",
+        "not a real date-time",
+        code="name_bad_stamp",
+    ),
+    Case(
+        "export stamp on 30 February",
+        f"{D}__20240230120000.csv",
+        _rows([dossier()]),
+        "unmatched",
+        "not a real date-time",
+        code="name_bad_stamp",
+    ),
+    Case(
+        "name in Windows-1258 bytes (unzip)",
+        os.fsdecode(b"dossiers/h\xf4_s\xd5_2024-01.csv"),
+        _bytes(_text([dossier()]).encode()),  # polars cannot open such a path
+        "unmatched",
+        "not UTF-8",
+        code="name_bad_encoding",
+    ),
+    Case(
+        "name in CP437 bytes (unzip)",
+        os.fsdecode(b"dossiers/b\x87o_c\x87o_2024-01.csv"),
+        _bytes(_text([dossier()]).encode()),  # polars cannot open such a path
+        "unmatched",
+        "not UTF-8",
+        code="name_bad_encoding",
+    ),
+    Case(
+        "Excel's lock file beside an open workbook",
+        "dossiers/~$ho_so_2024-01.xlsx",
+        _bytes(b"\x0bNguyen Van A" + bytes(150)),
+        "unmatched",
+        "a lock file of a workbook open while it was copied",
+        code="name_temporary",
+    ),
+    Case(
+        "Windows' thumbnail cache",
+        "dossiers/Thumbs.db",
+        _bytes(b"\xd0\xcf\x11\xe0" + bytes(100)),
+        "unmatched",
+        "not a delivery",
+        code="name_temporary",
+    ),
+    Case(
+        "a link to a file that is gone",
+        "dossiers/ho_so_2024-03.csv",
+        _dangling_link,
+        "unmatched",
+        "cannot be opened",
+        code="file_unreadable",
+    ),
+    Case(
+        "a pipe named like a delivery",
+        "dossiers/ho_so_2024-03.csv",
+        _fifo,
+        "unmatched",
+        "not a regular file",
+        code="file_unreadable",
+    ),
+    # -- what is inside is not what the name says
+    Case(
+        "gzip renamed .csv",
+        f"{D}.csv",
+        _compressed("gzip"),
+        "rejected",
+        "compressed gzip archive",
+        code="file_compressed",
+    ),
+    Case(
+        "zip renamed .csv",
+        f"{D}.csv",
+        _compressed("zip"),
+        "rejected",
+        "compressed zip archive (1 file(s) inside)",
+        code="file_compressed",
+    ),
+    Case(
+        "7z renamed .xlsx",
+        f"{D}.xlsx",
+        _compressed("7z"),
+        "rejected",
+        "compressed 7z archive",
+        code="file_compressed",
+    ),
+    Case(
+        "zip of a CSV renamed .xlsx",
+        f"{D}.xlsx",
+        _compressed("zip"),
+        "rejected",
+        "compressed zip archive",
+        code="file_compressed",
+    ),
+    Case(".xls renamed .xlsx", f"{D}.xlsx", _old_xls, "rejected", "97-2003", code="file_old_xls"),
+    Case(".xls renamed .csv", f"{D}.csv", _old_xls, "rejected", "97-2003", code="file_old_xls"),
+    Case(
+        "workbook named .csv",
+        f"{D}.csv",
+        _workbook_as_csv,
+        "rejected",
+        "Excel workbook named .csv",
+        code="file_bad_csv",
+    ),
+    Case("empty .xlsx", f"{D}.xlsx", _bytes(b""), "rejected", "empty", code="file_empty"),
+    Case(
+        "truncated workbook: its code",
+        f"{D}.xlsx",
+        _truncated_xlsx,
+        "rejected",
+        "damaged or truncated",
+        code="file_bad_workbook",
+    ),
+    # -- encodings and line endings
+    Case("UTF-16 without a BOM", f"{D}.csv", _utf16_without_bom, "accepted"),
+    Case("old Mac line endings (CR)", f"{D}.csv", _cr_lines, "accepted", rows=2),
+    Case("headers with invisible characters", f"{D}.csv", _invisible_headers, "accepted"),
+    Case(
+        "invisible characters in a key: one dossier",
+        f"{D}.csv",
+        _rows([dossier(dossier_code="K1\u200b"), dossier(dossier_code="\u00a0K1")]),
+        "accepted",
+        rows=1,
+    ),
+    Case(
+        "no-break space in a unit code and a label",
+        f"{D}.csv",
+        _rows([dossier(admin_unit_code="60\u00a0", level="Tỉnh\u200b")]),
+        "accepted",
+    ),
+    Case(
+        "headers typed without accents",
+        f"{D}.csv",
+        lambda p: p.write_text(
+            _text([dossier()])
+            .replace("Mã hồ sơ", "Ma ho so")
+            .replace("Ngày hẹn trả", "Ngay hen tra")
+        ),
+        "rejected",
+        "found 'Ma ho so' for 'Mã hồ sơ', 'Ngay hen tra' for 'Ngày hẹn trả'",
+        code="file_missing_column",
+    ),
+    Case(
+        "all headers typed without accents",
+        f"{D}.csv",
+        lambda p: p.write_text(__import__("schemas.text").text.without_accents(_text([dossier()]))),
+        "rejected",
+        "typed without their accents",
+        code="file_no_header",
+    ),
+    Case(
+        "a PDF named .csv",
+        f"{D}.csv",
+        _bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"),
+        "rejected",
+        "a PDF document, not a table",
+        code="file_not_a_table",
+    ),
+    Case(
+        "an image named .xlsx",
+        f"{D}.xlsx",
+        _bytes(b"\x89PNG\r\n\x1a\n" + bytes(64)),
+        "rejected",
+        "a PNG image",
+        code="file_not_a_table",
+    ),
+    Case(
+        "binary bytes named .csv",
+        f"{D}.csv",
+        _bytes(bytes(range(256)) * 8),
+        "rejected",
+        "a binary file",
+        code="file_not_a_table",
+    ),
+    # -- Excel as people use it
+    Case(
+        "hidden draft sheet before the data",
+        f"{D}.xlsx",
+        _xlsx([dossier()], before=_hidden_draft),
+        "accepted",
+        rows=1,
+    ),
+    Case(
+        "instruction sheet before the data",
+        f"{D}.xlsx",
+        _xlsx([dossier()], before=_instructions),
+        "accepted",
+    ),
+    Case(
+        "chart sheet before the data",
+        f"{D}.xlsx",
+        _xlsx([dossier()], before=_chart_first),
+        "accepted",
+    ),
+    Case(
+        "headers only on a hidden sheet",
+        f"{D}.xlsx",
+        _only_hidden,
+        "rejected",
+        "only on a hidden sheet",
+        code="file_no_sheet",
+    ),
+    Case("two-row merged header", f"{D}.xlsx", _two_row_header, "accepted"),
+    Case(
+        "formula saved without its value",
+        f"{D}.xlsx",
+        _formula_cells("=1+1", None, "Số lần bổ sung", without_value=True),
+        "quarantined",
+        "formula saved without its calculated value",
+        column="supplement_count",
+        code="formula_no_value",
+        row=3,
+    ),
+    Case(
+        "#N/A in a number cell",
+        f"{D}.xlsx",
+        _formula_cells("=NA()", "#N/A", "Số ngày chờ bổ sung"),
+        "quarantined",
+        "Excel error value",
+        column="supplement_wait_days",
+        code="excel_error",
+        row=3,
+    ),
+    Case(
+        "#REF! in a code cell",
+        f"{D}.xlsx",
+        _formula_cells("=#REF!", "#REF!", "Mã cơ quan"),
+        "quarantined",
+        "Excel error value",
+        column="agency_code",
+        code="excel_error",
+        row=3,
+    ),
+    Case(
+        "#N/A typed into a CSV code cell",
+        f"{D}.csv",
+        _with_bad(dossier(dossier_code="X", agency_code="#N/A")),
+        "quarantined",
+        "Excel error #N/A",
+        column="agency_code",
+        code="excel_error",
+        row=3,
+    ),
+    Case(
+        "welfare: unit merged over its activities",
+        f"{W}.xlsx",
+        _merged(WELFARE, [activity(), activity(row_label="2", quantity="5")], "admin_unit"),
+        "accepted",
+        rows=2,
+    ),
+    Case(
+        "dossiers: a merged level is not filled down",
+        f"{D}.xlsx",
+        _merged(DOSSIERS, [dossier(), dossier(dossier_code="H2")], "level"),
+        "quarantined",
+        "Cấp thực hiện is required",
+        column="level",
+        code="required_empty",
+        row=3,
+    ),
+    Case(
+        "row numbers under title rows, as Excel shows them",
+        f"{D}.xlsx",
+        _xlsx([dossier(), dossier(dossier_code="X", level="")], titles=["ỦY BAN", "BÁO CÁO"]),
+        "quarantined",
+        "Cấp thực hiện is required",
+        column="level",
+        code="required_empty",
+        row=5,
+    ),
+    Case(
+        "row numbers after a cell of two lines, as an editor shows them",
+        f"{D}.csv",
+        _with_bad(dossier(dossier_code="X", level=""), good=dossier(procedure_name="Cấp\nphiếu")),
+        "quarantined",
+        "Cấp thực hiện is required",
+        column="level",
+        code="required_empty",
+        row=4,
+    ),
+    Case(
+        "a file in the reference folder the pipeline does not read",
+        "reference/agencies.xlsx",
+        _xlsx([dossier()]),
+        "unmatched",
+        "not a reference file the pipeline reads (agencies.csv)",
+    ),
+    Case(
+        "signature footer with a name and a phone",
+        f"{D}.csv",
+        _footer,
+        "accepted",
+    ),
+    # -- values
+    Case(
+        "US-locale dates (m/d/yyyy)",
+        f"{D}.csv",
+        _rows(
+            [
+                dossier(received_at="01/15/2024 08:00", **_US),
+                dossier(dossier_code="H2", received_at="01/05/2024 08:00", **_US),
+            ]
+        ),
+        "accepted",
+        "month/day/year",
+        rows=2,
+    ),
+    Case(
+        "US-locale dates with a 12-hour clock",
+        f"{D}.csv",
+        _rows(
+            [
+                dossier(
+                    received_at="1/15/2024 8:00 AM",
+                    due_at="1/20/2024 5:00 PM",
+                    finished_at="1/19/2024 10:00:05 AM",
+                )
+            ]
+        ),
+        "accepted",
+        "month/day/year",
+    ),
+    Case(
+        "a Vietnamese-locale 12-hour clock (SA/CH)",
+        f"{D}.csv",
+        _rows([dossier(received_at="05/01/2024 8:00 SA", due_at="10/01/2024 5:00 CH")]),
+        "accepted",
+    ),
+    Case(
+        "day/month files stay day/month",
+        f"{D}.csv",
+        _rows([dossier(received_at="05/01/2024 08:00"), dossier(dossier_code="H2")]),
+        "accepted",
+        rows=2,
+    ),
+    Case(
+        "both orders in one file: never mixed",
+        f"{D}.csv",
+        _with_bad(
+            dossier(dossier_code="X", received_at="01/16/2024 08:00", **_US),
+            good=dossier(received_at="15/01/2024", due_at="20/01/2024", finished_at="19/01/2024"),
+        ),
+        "quarantined",
+        "the cell is not a date",
+        column="received_at",
+        code="not_a_date",
+        row=3,
+    ),
+    Case(
+        "one ID number written five ways",
+        f"{D}.csv",
+        _rows(
+            [
+                dossier(dossier_code=f"H{i}", applicant_key=key)
+                for i, key in enumerate(
+                    [_ID, "60123456789", "'060123456789", "060 123 456 789", "60123456789.0"]
+                )
+            ]
+        ),
+        "accepted",
+        rows=5,
+    ),
+    Case(
+        "an ID number in scientific notation",
+        f"{D}.csv",
+        _rows([dossier(applicant_key="6.01235E+10")]),
+        "accepted",
+        "scientific notation",
+    ),
+    Case(
+        "a 1980 file time (unzip) is no export date",
+        f"{D}.csv",
+        _old_mtime,
+        "accepted",
+    ),
+    Case(
+        "stamp says 2024, received date in 2025",
+        f"{D}__20240131235959.csv",
+        _with_bad(
+            dossier(
+                dossier_code="X",
+                received_at="05/01/2025",
+                due_at="10/01/2025",
+                finished_at="",
+                status_code="4",
+            )
+        ),
+        "quarantined",
+        "outside the file's period",
+        column="received_at",
+        code="outside_period",
+        row=3,
     ),
 )

@@ -136,7 +136,9 @@ def test_a_file_rejected_after_some_chunks_leaves_nothing(tmp_path, monkeypatch)
         for number, table in enumerate(real(path, spec, chunk_rows, scratch)):
             if number == 3:
                 parts.extend((data / "tmp").glob("*/*/*.parquet"))
-                raise FileRejected(path, "cannot be read as CSV: the disk went away")
+                raise FileRejected(
+                    path, "cannot be read as CSV: the disk went away", "file_bad_csv"
+                )
             yield table
 
     monkeypatch.setattr(one_file, "read_tables", broken_after_three_chunks)

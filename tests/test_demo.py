@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from pipelines.generate.defects import DEFECTS, expected_totals
+from schemas.reasons import REASONS
 from warehouse.scorecard import compare_published, read_scorecard
 
 
@@ -218,3 +219,17 @@ def test_every_failed_check_of_the_demo_is_an_injected_defect(demo):
         "staging_welfare_totals_reconciled[2024-Q3]",
     ]
     assert "NOT an injected defect" not in explain_failed_checks(summary.failed_checks)
+
+
+def test_every_quarantined_row_and_rejected_file_has_a_described_reason_code(reporting):
+    listed = reporting.sql("select reason_code, text_vi, text_en from dim_quarantine_reason")
+    rows = listed.fetchall()
+    assert {code for code, _, _ in rows} == set(REASONS) and all(vi and en for _, vi, en in rows)
+    assert reporting.sql("select count(*) from quarantine").fetchall()[0][0] > 0
+    undescribed = reporting.sql(
+        "select count(*) from (select reason_code from quarantine union all "
+        "select reason_code from load_audit where status = 'rejected') "
+        "where reason_code is null or reason_code not in (select reason_code from "
+        "dim_quarantine_reason)"
+    ).fetchall()[0][0]
+    assert undescribed == 0

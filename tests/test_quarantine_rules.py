@@ -17,11 +17,11 @@ DOSSIER_CASES = [
         "bad receipt date",
         {"received_at": "31/02/2024"},
         "received_at",
-        "'31/02/2024' is not a date",
+        "the cell is not a date",
     ),
-    ("bad level", {"level": "Trung ương"}, "level", "'Trung ương' is not one of"),
-    ("bad channel", {"channel": "Fax"}, "channel", "'Fax' is not one of"),
-    ("bad status", {"status_code": "11"}, "status_code", "'11' is not one of"),
+    ("bad level", {"level": "Trung ương"}, "level", "the cell is not one of"),
+    ("bad channel", {"channel": "Fax"}, "channel", "the cell is not one of"),
+    ("bad status", {"status_code": "11"}, "status_code", "the cell is not one of"),
     ("due before receipt", {"due_at": "04/01/2024"}, "due_at", "due_at) is before"),
     (
         "finished before receipt",
@@ -48,7 +48,7 @@ DOSSIER_CASES = [
         "supplement_count",
         "not a whole number",
     ),
-    ("unknown unit", {"admin_unit_code": "99999"}, "admin_unit_code", "unknown unit code '99999'"),
+    ("unknown unit", {"admin_unit_code": "99999"}, "admin_unit_code", "unknown unit code"),
     (
         "malformed unit",
         {"admin_unit_code": "6O"},
@@ -72,8 +72,8 @@ DOSSIER_CASES = [
         "received_at",
         "outside the file's period 2024-01",
     ),
-    ("bad payment code", {"online_payment": "3"}, "online_payment", "'3' is not one of"),
-    ("bad rating", {"rating": "Tuyệt vời"}, "rating", "'Tuyệt vời' is not one of"),
+    ("bad payment code", {"online_payment": "3"}, "online_payment", "the cell is not one of"),
+    ("bad rating", {"rating": "Tuyệt vời"}, "rating", "the cell is not one of"),
 ]
 
 
@@ -157,7 +157,9 @@ def test_several_reasons_on_one_row_are_all_given(tmp_path):
     ingest(tmp_path / "landing", tmp_path / "data", "dossiers", "2024-01")
     held = quarantined(tmp_path / "data", "dossiers", "2024-01")
     assert set(held["columns"][0].split(", ")) >= {"received_at", "channel"}
-    assert "'xx' is not a date" in held["reason"][0] and "'Fax'" in held["reason"][0]
+    reason = held["reason"][0]
+    assert "Ngày tiếp nhận: the cell is not a date" in reason and "Kênh nộp: the cell" in reason
+    assert "'xx'" not in reason and "Fax" not in reason  # the reason never quotes a cell
 
 
 def test_quarantined_raw_values_mask_personal_data(tmp_path):
@@ -181,10 +183,10 @@ def test_staged_dossiers_hold_no_names_or_phones_and_hash_ids(tmp_path):
 
 
 PROCEDURE_CASES = [
-    ("bad decision date", {"decision_date": "chưa rõ"}, "decision_date", "'chưa rõ' is not a date"),
+    ("bad decision date", {"decision_date": "chưa rõ"}, "decision_date", "the cell is not a date"),
     ("missing field", {"field": ""}, "field", "Lĩnh vực is required"),
     ("bad levels", {"levels": "Trung ương"}, "levels", "does not have the expected form"),
-    ("bad status", {"status": "Tạm dừng"}, "status", "'Tạm dừng' is not one of"),
+    ("bad status", {"status": "Tạm dừng"}, "status", "the cell is not one of"),
     ("negative time limit", {"time_limit": "-2"}, "time_limit", "must be ≥ 0"),
 ]
 

@@ -115,7 +115,7 @@ def test_a_legacy_file_is_re_encoded_a_block_at_a_time(tmp_path, monkeypatch, en
     """Not decoded whole in memory: written as UTF-8 in small blocks (cutting multi-byte
     characters and Windows-1258's combining accents), it reads as it does in one block."""
     from pipelines.generate.export import to_cp1258_form
-    from schemas import reading
+    from schemas import encodings, reading
 
     names = ["Nguyễn Thị Hường", "Trần Văn Đức", "Lê Thị Ánh Tuyết"] * 20
     rows = [dossier(dossier_code=f"H{i}", applicant_name=n) for i, n in enumerate(names)]
@@ -124,14 +124,14 @@ def test_a_legacy_file_is_re_encoded_a_block_at_a_time(tmp_path, monkeypatch, en
     data = to_cp1258_form(text).encode("cp1258") if encoding == "cp1258" else text.encode(encoding)
     path.write_bytes(data)
     whole = read_table(path, DOSSIERS)
-    monkeypatch.setattr(reading, "TRANSCODE_BLOCK_BYTES", 7)
+    monkeypatch.setattr(encodings, "TRANSCODE_BLOCK_BYTES", 7)
     tables = list(reading.read_tables(path, DOSSIERS, chunk_rows=25))
     assert [t.frame.height for t in tables] == [24, 25, 11]
     assert {t.encoding for t in tables} == {encoding}
     assert pl.concat([t.frame for t in tables]).equals(whole.frame)
     assert whole.frame["applicant_name"].to_list() == names
     copy = tmp_path / "utf8.csv"
-    reading._as_utf8(path, encoding, copy)
+    encodings._as_utf8(path, encoding, copy)
     assert copy.read_text(encoding="utf-8") == text
     scratch, seen = tmp_path / "scratch", []
     for _ in reading.read_tables(path, DOSSIERS, chunk_rows=25, scratch=scratch):

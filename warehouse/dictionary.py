@@ -36,6 +36,8 @@ REFERENCE_DESCRIPTIONS = {
     "ref_766_bands": "the 766 rating bands (`warehouse/service_index_766.yaml`)",
     "ref_lookups": "the codes and labels of the schemas, with English text "
     "(`warehouse/lookups.py`)",
+    "ref_quarantine_reasons": "the reason codes of quarantined rows and rejected files "
+    "(`schemas/reasons.py`)",
 }
 _GX_WORDS = {
     "ExpectColumnValuesToNotBeNull": "not null",

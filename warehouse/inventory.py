@@ -9,14 +9,12 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from schemas.landing import Unmatched, discover
+from schemas.landing import REFERENCE_FILES, Unmatched, discover, shown_name
 from schemas.registry import SOURCES
 from warehouse.agencies import AgencyListError, read_agencies
 from warehouse.atomic import replacing, write_atomic_text
 from warehouse.files import sha256_of
 from warehouse.paths import DataPaths
-
-SUPPLIED_REFERENCE = ("agencies.csv",)  # files a province may drop into <landing>/reference/
 
 
 @dataclass(frozen=True)
@@ -27,13 +25,20 @@ class Inventory:
 
 def _record(landing: Path, item: Unmatched) -> dict:
     relative = item.path.relative_to(landing)
+    try:  # a file the pipeline may not read (or a pipe: it would block) is listed all the same
+        sha256 = (
+            sha256_of(item.path) if item.path.is_file() and item.code != "file_unreadable" else ""
+        )
+    except OSError:
+        sha256 = ""
     return {
-        "source": relative.parts[0] if len(relative.parts) > 1 else "",
-        "source_file": relative.as_posix(),
-        "sha256": sha256_of(item.path),
+        "source": shown_name(Path(relative.parts[0])) if len(relative.parts) > 1 else "",
+        "source_file": item.name,
+        "sha256": sha256,
         "period": "",
         "status": "rejected",
         "message": item.reason,
+        "reason_code": item.code,
     }
 
 
@@ -42,7 +47,7 @@ def record_landing(landing: Path, paths: DataPaths) -> Inventory:
     reference file no longer supplied is removed, so the shipped sample applies again."""
     _, unmatched = discover(landing, SOURCES.values())
     staged = []
-    for name in SUPPLIED_REFERENCE:
+    for name in REFERENCE_FILES:
         supplied, target = landing / "reference" / name, paths.reference(name)
         problem = _unsound(supplied) if supplied.exists() else None
         if supplied.exists() and problem is None:
@@ -52,7 +57,8 @@ def record_landing(landing: Path, paths: DataPaths) -> Inventory:
         else:
             target.unlink(missing_ok=True)
         if problem is not None:
-            unmatched.append(Unmatched(supplied, problem))
+            shown = shown_name(supplied.relative_to(landing))
+            unmatched.append(Unmatched(supplied, problem, "reference_unsound", shown))
     records = [_record(landing, item) for item in unmatched]
     write_atomic_text(json.dumps(records, ensure_ascii=False, indent=1), paths.unmatched_audit)
     return Inventory(unmatched, staged)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from schemas import dossiers, feedback, welfare
+from schemas.reasons import REASONS
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,20 @@ LOOKUPS: tuple[Lookup, ...] = (
         },
     ),
 )
+
+
+def reasons_frame() -> pl.DataFrame:
+    """The reason codes of quarantined rows and rejected files, in their declared order: the
+    reference table ref_quarantine_reasons of the build (dim_quarantine_reason)."""
+    rows = list(REASONS.values())
+    return pl.DataFrame(
+        {
+            "reason_code": [r.code for r in rows],
+            "text_vi": [r.text_vi for r in rows],
+            "text_en": [r.text_en for r in rows],
+            "sort_order": list(range(1, len(rows) + 1)),
+        }
+    )
 
 
 def lookups_frame() -> pl.DataFrame:

@@ -25,6 +25,7 @@ GROUPS = {  # table → its group in the Dagster UI
     "dim_feedback_channel": "reference",
     "dim_organisation": "reference",
     "dim_support_type": "reference",
+    "dim_quarantine_reason": "quality",
     "procedure_snapshot": "procedures",
     "dim_procedure": "procedures",
     "fact_dossier": "dossiers",

@@ -11,6 +11,7 @@ import polars as pl
 
 from schemas.units import name_lookup
 from warehouse import reference
+from warehouse.ingest.scrub import place_keys
 from warehouse.ingest.settings import whole_number_setting
 from warehouse.ingest.version import CODE_VERSION
 
@@ -23,6 +24,7 @@ class IngestContext:
     landing: Path
     units: pl.DataFrame  # code, valid_from, valid_to (reference.unit_intervals)
     unit_names: pl.DataFrame  # key, code, valid_from, valid_to (schemas.units.name_lookup)
+    places: frozenset[str] = frozenset()  # place-name keys: not personal names (scrub.py)
     loaded_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
     # A file up to `whole_file_bytes` (a province's month: ≈ 750k rows, 190 MB) is read and
     # checked whole, the fastest way; a larger one (a national roll-up) in chunks of
@@ -49,5 +51,6 @@ class IngestContext:
             landing=landing,
             units=reference.unit_intervals(),
             unit_names=name_lookup(reference.admin_units(), reference.scope().legacy_province),
+            places=place_keys(reference.admin_units().get_column("name").to_list()),
             **({"loaded_at": loaded_at} if loaded_at else {}),
         )

@@ -16,15 +16,20 @@ from pathlib import Path
 
 import polars as pl
 
+from schemas.common import SCIENTIFIC
 from schemas.landing import Delivery
+from schemas.parsers import month_first, swap_day_month
 from schemas.reading import ROW, FileRejected, read_tables
 from schemas.spec import SourceSpec
 from schemas.text import clean_text_frame
+from warehouse.ingest.clock import trusted_export_time
 from warehouse.ingest.context import IngestContext
 from warehouse.ingest.outcomes import QUARANTINE_SCHEMA, FileOutcome
 from warehouse.ingest.rules import (
     calendar_failures,
+    cell_failures,
     column_sums,
+    excel_error_failures,
     future_failures,
     key_conflicts,
     level_failures,
@@ -35,6 +40,7 @@ from warehouse.ingest.rules import (
     typed_cells,
     unit_failures,
 )
+from warehouse.ingest.scrub import scrub_columns, scrub_text
 from warehouse.pii import hmac_columns
 
 _HASHES = ("__h1", "__h2")
@@ -99,6 +105,8 @@ class _FileIngest:
         self.rows_read = self.rows_duplicate = self.rows_good = self.rows_held = 0
         self.chunks = 0
         self.last_cleaned: pl.DataFrame | None = None  # the file's cells when it was one chunk
+        self.month_first: bool | None = None  # the file's slashed dates are m/d/yyyy
+        self.ids_lost = 0  # ID numbers Excel turned into scientific notation
 
     def add(self, table) -> None:
         spec, context, delivery = self.spec, self.context, self.delivery
@@ -107,10 +115,12 @@ class _FileIngest:
         self.rows_read += rows
         self.totals.append(table.totals)
         compared = [c.name for c in spec.columns if c.kind != "ignore"]  # STT differs in copies
-        cleaned = _cleaned(spec, table.frame)
+        cleaned = scrub_columns(_cleaned(spec, table.frame), spec.free_text_columns, context.places)
+        cleaned = self._day_month_order(cleaned)
         table.frame = None  # the raw cells are not needed again: their memory goes back now
         if spec.totals_columns:
             self.sums.append(column_sums(spec, cleaned))
+        self.ids_lost += _scientific_ids(spec, cleaned)
         cleaned = self._drop_duplicates(cleaned, compared, table.more_may_follow)
         self.rows_duplicate += rows - cleaned.height
 
@@ -120,14 +130,21 @@ class _FileIngest:
         )
         if spec.derive is not None:
             typed = spec.derive(typed, context, delivery.period)
-        parse = parse_failures(spec, cleaned, typed)
-        schema = schema_failures(spec, typed).join(parse, on=["row", "column"], how="anti")
+        # one reason per cell: an Excel error, else what its parser said, else pandera's verdict
+        errors = pl.concat(
+            [cell_failures(spec, table.cell_problems), excel_error_failures(spec, cleaned)]
+        )
+        parse = parse_failures(spec, cleaned, typed).join(errors, on=["row", "column"], how="anti")
+        schema = schema_failures(spec, typed).join(
+            pl.concat([errors, parse]), on=["row", "column"], how="anti"
+        )
         failures = pl.concat(
             [
+                errors,
                 parse,
                 schema,
                 period_failures(spec, typed, delivery.period),
-                future_failures(spec, typed, delivery.exported_at),
+                future_failures(spec, typed, trusted_export_time(delivery)),
                 calendar_failures(spec, typed),
                 unit_failures(spec, typed, context.units),
                 level_failures(spec, typed),
@@ -140,6 +157,15 @@ class _FileIngest:
         self.rows_good += good.height
         self.rows_held += quarantine.height
         self.last_cleaned = cleaned if self.chunks == 1 else None
+
+    def _day_month_order(self, cleaned: pl.DataFrame) -> pl.DataFrame:
+        """Slashed dates as d/m/yyyy, unless the file's first chunk shows they are m/d/yyyy."""
+        dates = [c.name for c in self.spec.columns if c.kind in ("date", "datetime")]
+        if self.month_first is None:
+            self.month_first = month_first(cleaned, dates)
+        if not self.month_first:
+            return cleaned
+        return cleaned.with_columns(swap_day_month(pl.col(c)) for c in dates)
 
     def _drop_duplicates(self, cleaned: pl.DataFrame, compared: list[str], more: bool):
         """Rows whose cells repeat an earlier row of the file, in this chunk or an earlier one
@@ -173,11 +199,12 @@ class _FileIngest:
                 .str.join(", ")
                 .alias("columns"),
                 pl.col("reason").unique(maintain_order=True).str.join("; ").alias("reason"),
+                pl.col("reason_code").first(),
             )
         )
         held = cleaned.join(reasons.select(pl.col("row").alias(ROW)), on=ROW, how="semi")
         return reasons.join(
-            _masked_raw(self.spec, held, self.context.pii_key), left_on="row", right_on=ROW
+            _masked_raw(self.spec, held, self.context), left_on="row", right_on=ROW
         ).select(
             pl.lit(self.spec.name).alias("source"),
             pl.lit(self.source_file).alias("source_file"),
@@ -185,6 +212,7 @@ class _FileIngest:
             pl.col("row").alias("row_number"),
             "columns",
             "reason",
+            "reason_code",
             "raw",
         )
 
@@ -235,6 +263,15 @@ class _FileIngest:
         outcome.rows_quarantined = self.rows_held + conflicts.height
         if outcome.rows_quarantined:
             notes.append(f"{outcome.rows_quarantined} row(s) quarantined")
+        if self.month_first:
+            notes.append(
+                "dates read as month/day/year (a US-locale export: a day above 12 stands second)"
+            )
+        if self.ids_lost:
+            notes.append(
+                f"{self.ids_lost} ID number(s) in scientific notation (Excel lost "
+                "their digits): applicant unknown"
+            )
         outcome.message = "; ".join(notes)
         totals = totals.with_columns(pl.lit(self.source_file).alias("source_file"))
         return FileResult(outcome, good, quarantine, totals)
@@ -247,11 +284,30 @@ def _cleaned(spec: SourceSpec, raw: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _masked_raw(spec: SourceSpec, cleaned: pl.DataFrame, key: bytes) -> pl.DataFrame:
-    """Cell texts as JSON for the quarantine: names and phones left out, ID numbers hashed."""
+def _scientific_ids(spec: SourceSpec, cleaned: pl.DataFrame) -> int:
+    """How many ID cells Excel turned into scientific notation (their digits are lost)."""
+    if not spec.hashed_columns:
+        return 0
+    counts = (pl.col(c).str.contains(SCIENTIFIC).sum() for c in spec.hashed_columns)
+    return int(cleaned.select(pl.sum_horizontal(*counts)).item())
+
+
+def _masked_raw(spec: SourceSpec, cleaned: pl.DataFrame, context: IngestContext) -> pl.DataFrame:
+    """Cell texts as JSON for the quarantine: names and phones left out, ID numbers hashed,
+    and every other cell scrubbed (a row that lost a cell has a name where a code should be)."""
     kept = [c.name for c in spec.kept_columns]
-    cleaned = hmac_columns(cleaned.select(ROW, *kept), spec.hashed_columns, key)
+    ids = [c for c in spec.columns if c.name in spec.hashed_columns]
+    cleaned = cleaned.select(ROW, *kept).with_columns(c.parse(pl.col(c.name)) for c in ids)
+    cleaned = hmac_columns(cleaned, spec.hashed_columns, context.pii_key)
+    others = [c for c in kept if c not in spec.hashed_columns]
+    cleaned = scrub_columns(cleaned, others, context.places)
     return cleaned.select(ROW, pl.struct(kept).struct.json_encode().alias("raw"))
+
+
+def _rejected(outcome: FileOutcome, spill: Path, message: str, code: str) -> FileResult:
+    shutil.rmtree(spill, ignore_errors=True)
+    outcome.status, outcome.message, outcome.reason_code = "rejected", message, code
+    return FileResult(outcome)
 
 
 PROGRESS_EVERY_SECONDS = 5.0
@@ -296,12 +352,23 @@ def ingest_file(
                     f"{ingest.rows_read:,} rows read so far ({now - started:.1f} s)"
                 )
                 reported = now
+        result = ingest.finish(outcome)
     except FileRejected as rejected:
-        shutil.rmtree(spill, ignore_errors=True)
-        outcome.status, outcome.message = "rejected", rejected.message
-        return FileResult(outcome)
-    result = ingest.finish(outcome)
+        return _rejected(outcome, spill, rejected.message, rejected.code)
+    except OSError as error:
+        if Path(error.filename or "") != delivery.path:
+            raise  # the machine (a full disk), not the file: StorageFailed names it
+        message = f"the file cannot be read ({error.strerror or type(error).__name__})"
+        return _rejected(outcome, spill, message, "file_unreadable")
+    except (Exception, pl.exceptions.PanicException) as error:
+        # a reader failing on bytes nobody foresaw: this file is rejected, the run goes on
+        message = (
+            f"the file could not be read ({type(error).__name__}): open it, save it again as "
+            ".xlsx or CSV UTF-8 and deliver it again"
+        )
+        return _rejected(outcome, spill, message, "file_unexpected")
     if unknown:
-        extra = "ignored extra columns: " + ", ".join(unknown[:20])
+        shown = (scrub_text(h, context.places)[:60] for h in unknown[:20])
+        extra = "ignored extra columns: " + ", ".join(shown)
         outcome.message = "; ".join(m for m in (extra, outcome.message) if m)
     return result

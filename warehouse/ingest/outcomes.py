@@ -22,6 +22,7 @@ class FileOutcome:
     rows_quarantined: int = 0
     rows_duplicate: int = 0
     message: str = ""
+    reason_code: str = ""  # why a file was rejected (schemas/reasons.py); "" when loaded
     loaded_at: str = ""
     exported_at: str = ""
     encoding: str = ""
@@ -64,5 +65,6 @@ QUARANTINE_SCHEMA = {
     "row_number": pl.Int64,
     "columns": pl.String,
     "reason": pl.String,
+    "reason_code": pl.String,  # the first reason's (schemas/reasons.py)
     "raw": pl.String,
 }

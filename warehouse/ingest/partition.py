@@ -122,6 +122,7 @@ def _ingest_slots(spec, mine, shas, context, spill, progress):
                 result = FileResult(result.outcome)
                 result.outcome.status = "rejected"
                 result.outcome.message = "the file changed while it was being read; retry later"
+                result.outcome.reason_code = "file_changed"
             files.append(result.outcome)
             if result.outcome.status == "loaded":
                 winner = result.outcome.source_file

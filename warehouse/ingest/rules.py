@@ -16,7 +16,8 @@ from schemas.spec import SourceSpec, period_bounds
 from schemas.text import clean_text_expr
 from warehouse.calendar import FIRST_DAY, LAST_DAY
 
-FAILURES = {"row": pl.Int64, "column": pl.String, "reason": pl.String}
+FAILURES = {"row": pl.Int64, "column": pl.String, "reason": pl.String, "reason_code": pl.String}
+EXCEL_ERRORS = ("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!")
 
 
 def _parse_distinct(column, values: pl.Series) -> pl.Series:
@@ -76,6 +77,7 @@ def parse_failures(spec: SourceSpec, cleaned: pl.DataFrame, typed: pl.DataFrame)
             pl.col(ROW).alias("row"),
             pl.lit(c.name).alias("column"),
             c.parse_error(pl.col(f"__text_{c.name}"), pl.col(c.name)).alias("reason"),
+            pl.lit(c.parse_error_code).alias("reason_code"),
         ).drop_nulls("reason")
         for c in columns
     ]
@@ -83,22 +85,73 @@ def parse_failures(spec: SourceSpec, cleaned: pl.DataFrame, typed: pl.DataFrame)
 
 
 _CHECK_TEXT = (
-    ("not_nullable", "is required but empty"),
-    ("isin", "is not an allowed value"),
-    ("str_matches", "does not have the expected form"),
-    ("greater_than_or_equal_to", "must be ≥ {arg}"),
-    ("less_than_or_equal_to", "must be ≤ {arg}"),
-    ("greater_than", "must be > {arg}"),
-    ("in_range", "is out of range {arg}"),
+    ("not_nullable", "is required but empty", "required_empty"),
+    ("isin", "is not an allowed value", "not_in_list"),
+    ("str_matches", "does not have the expected form", "bad_form"),
+    ("greater_than_or_equal_to", "must be ≥ {arg}", "out_of_range"),
+    ("less_than_or_equal_to", "must be ≤ {arg}", "out_of_range"),
+    ("greater_than", "must be > {arg}", "out_of_range"),
+    ("in_range", "is out of range {arg}", "out_of_range"),
 )
+# the row-level checks of the models (@pa.dataframe_check) whose code is not the generic one
+_FRAME_CHECK_CODES = (("names no single unit", "unknown_unit"),)
 
 
-def _describe_check(check: str) -> str:
-    for prefix, text in _CHECK_TEXT:
+def _describe_check(check: str) -> tuple[str, str]:
+    """(text, reason code) of a pandera check."""
+    for prefix, text, reason_code in _CHECK_TEXT:
         if check.startswith(prefix):
             arg = check[len(prefix) :].strip("()")
-            return text.format(arg=arg)
-    return check
+            return text.format(arg=arg), reason_code
+    found = (c for fragment, c in _FRAME_CHECK_CODES if fragment in check)
+    return check, next(found, "inconsistent_row")
+
+
+def cell_failures(spec: SourceSpec, problems: pl.DataFrame | None) -> pl.DataFrame:
+    """Cells a workbook gives no value for: an Excel error, a formula saved uncalculated."""
+    if problems is None or problems.height == 0:
+        return pl.DataFrame(schema=FAILURES)
+    headers = {c.name: c.header for c in spec.columns}
+    error = pl.col("kind") == "error"
+    return problems.select(
+        pl.col("row"),
+        pl.col("column"),
+        pl.format(
+            "{}: {}",
+            pl.col("column").replace_strict(headers, return_dtype=pl.String),
+            pl.when(error)
+            .then(pl.lit("the cell holds an Excel error value (#N/A, #REF!…) instead of a value"))
+            .otherwise(
+                pl.lit("a formula saved without its calculated value (open the file in Excel, ")
+                + pl.lit("let it calculate, save it again)")
+            ),
+        ).alias("reason"),
+        pl.when(error)
+        .then(pl.lit("excel_error"))
+        .otherwise(pl.lit("formula_no_value"))
+        .alias("reason_code"),
+    )
+
+
+def excel_error_failures(spec: SourceSpec, cleaned: pl.DataFrame) -> pl.DataFrame:
+    """Cells holding an Excel error value (#N/A, #REF!…) where a value should be: never read
+    as a code or a label, whatever the column's type."""
+    parts = [
+        cleaned.filter(pl.col(c.name).str.starts_with("#"))  # cheap: few cells pass
+        .filter(pl.col(c.name).str.to_uppercase().is_in(EXCEL_ERRORS))
+        .select(
+            pl.col(ROW).alias("row"),
+            pl.lit(c.name).alias("column"),
+            pl.format(
+                "{}: the cell holds the Excel error {} instead of a value",
+                pl.lit(c.header),
+                pl.col(c.name).str.to_uppercase(),
+            ).alias("reason"),
+            pl.lit("excel_error").alias("reason_code"),
+        )
+        for c in spec.kept_columns
+    ]
+    return pl.concat(parts) if parts else pl.DataFrame(schema=FAILURES)
 
 
 def schema_failures(spec: SourceSpec, typed: pl.DataFrame) -> pl.DataFrame:
@@ -128,34 +181,22 @@ def schema_failures(spec: SourceSpec, typed: pl.DataFrame) -> pl.DataFrame:
     positions = typed.select(pl.int_range(pl.len(), dtype=pl.Int32).alias("index"), ROW)
     described = described.join(positions, left_on="row", right_on="index").drop("row")
     checks = described.get_column("check").unique().to_list()
-    texts = pl.DataFrame({"check": checks, "text": [_describe_check(c) for c in checks]})
-    described = described.join(texts, on="check", how="left")
-    # a frame-level check shows the value of the first column it names
-    first = pl.col("column").str.split(", ").list.first()
-    shown = [
-        described.filter(pl.col("frame_check") & (first == name))
-        .join(typed.select(ROW, pl.col(name).cast(pl.String).alias("shown")), on=ROW)
-        .select(ROW, "check", "shown")
-        for name in described.filter("frame_check").select(first).to_series().unique().to_list()
-        if name in typed.columns
-    ]
-    if shown:
-        described = described.join(pl.concat(shown), on=[ROW, "check"], how="left")
-    else:
-        described = described.with_columns(shown=pl.lit(None, pl.String))
-    header = pl.col("column").replace_strict(headers, default=pl.col("column"))
-    reason = (
-        pl.when(pl.col("frame_check") & pl.col("shown").is_not_null())
-        .then(pl.format("{} (value: '{}')", pl.col("text"), pl.col("shown").str.slice(0, 60)))
-        .when(pl.col("frame_check"))
-        .then(pl.col("text"))
-        .when(pl.col("value").is_null())
-        .then(pl.format("{} {}", header, pl.col("text")))
-        .otherwise(
-            pl.format("{}: '{}' {}", header, pl.col("value").str.slice(0, 60), pl.col("text"))
-        )
+    described_checks = [_describe_check(c) for c in checks]
+    texts = pl.DataFrame(
+        {
+            "check": checks,
+            "text": [text for text, _ in described_checks],
+            "reason_code": [reason_code for _, reason_code in described_checks],
+        }
     )
-    return described.select(pl.col(ROW).alias("row"), "column", reason.alias("reason"))
+    described = described.join(texts, on="check", how="left")
+    header = pl.col("column").replace_strict(headers, default=pl.col("column"))
+    # the reason names the column and the rule, never the cell (it may hold anything)
+    reason = pl.when(pl.col("frame_check")).then(pl.col("text"))
+    reason = reason.otherwise(pl.format("{} {}", header, pl.col("text")))
+    return described.select(
+        pl.col(ROW).alias("row"), "column", reason.alias("reason"), "reason_code"
+    )
 
 
 def period_failures(spec: SourceSpec, typed: pl.DataFrame, period: str) -> pl.DataFrame:
@@ -177,6 +218,7 @@ def period_failures(spec: SourceSpec, typed: pl.DataFrame, period: str) -> pl.Da
             pl.lit(start.isoformat()),
             pl.lit((end - dt.timedelta(days=1)).isoformat()),
         ).alias("reason"),
+        pl.lit("outside_period").alias("reason_code"),
     )
 
 
@@ -198,6 +240,7 @@ def future_failures(
             pl.col(column).cast(pl.String),
             pl.lit(exported_at.date().isoformat()),
         ).alias("reason"),
+        pl.lit("future_date").alias("reason_code"),
     )
 
 
@@ -221,6 +264,7 @@ def calendar_failures(spec: SourceSpec, typed: pl.DataFrame) -> pl.DataFrame:
                     pl.lit("…" if first is None else first.isoformat()),
                     pl.lit(LAST_DAY.isoformat()),
                 ).alias("reason"),
+                pl.lit("outside_calendar").alias("reason_code"),
             )
         )
     return pl.concat(parts) if parts else pl.DataFrame(schema=FAILURES)
@@ -261,14 +305,17 @@ def unit_failures(spec: SourceSpec, typed: pl.DataFrame, units: pl.DataFrame) ->
                 pl.when(pl.col("known"))
                 .then(
                     pl.format(
-                        "{}: unit '{}' is not in force on {} (merged, renamed or abolished)",
+                        "{}: the unit is not in force on {} (merged, renamed or abolished)",
                         pl.lit(header),
-                        pl.col("code"),
                         when,
                     )
                 )
-                .otherwise(pl.format("{}: unknown unit code '{}'", pl.lit(header), pl.col("code")))
+                .otherwise(pl.format("{}: unknown unit code", pl.lit(header)))
                 .alias("reason"),
+                pl.when(pl.col("known"))
+                .then(pl.lit("unit_not_in_force"))
+                .otherwise(pl.lit("unknown_unit"))
+                .alias("reason_code"),
             )
         )
     return pl.concat(parts) if parts else pl.DataFrame(schema=FAILURES)
@@ -308,6 +355,7 @@ def level_failures(spec: SourceSpec, typed: pl.DataFrame) -> pl.DataFrame:
                     )
                 )
                 .alias("reason"),
+                pl.lit("level_not_in_force").alias("reason_code"),
             )
         )
     return pl.concat(parts) if parts else pl.DataFrame(schema=FAILURES)
@@ -332,7 +380,6 @@ def key_conflicts(spec: SourceSpec, good: pl.LazyFrame) -> pl.DataFrame:
         .filter(pl.col("__rows") > 1)
     )
     headers = ", ".join(spec.label(k) for k in key)
-    values = pl.concat_str([pl.col(k).cast(pl.String).fill_null("") for k in key], separator=", ")
     return (
         candidates.join(repeated, on=key, nulls_equal=True)
         .filter(pl.col("row_number") != pl.col("__kept"))
@@ -340,11 +387,11 @@ def key_conflicts(spec: SourceSpec, good: pl.LazyFrame) -> pl.DataFrame:
             pl.col("row_number").alias("row"),
             pl.lit(",".join(key)).alias("column"),
             pl.format(
-                "duplicate {} '{}' with different content (row {} kept)",
+                "duplicate {} with different content (row {} kept)",
                 pl.lit(headers),
-                values,
                 pl.col("__kept"),
             ).alias("reason"),
+            pl.lit("duplicate_key").alias("reason_code"),
         )
         .sort("row")
     )

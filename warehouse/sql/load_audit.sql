@@ -10,6 +10,7 @@ select
     rows_quarantined,
     rows_duplicate,
     message,
+    nullif(reason_code, '') as reason_code,
     cast(nullif(loaded_at, '') as timestamp) as loaded_at,
     cast(nullif(exported_at, '') as timestamp) as exported_at,
     encoding,
@@ -29,6 +30,7 @@ comment on column load_audit.rows_loaded is 'Số dòng nạp vào kho — rows 
 comment on column load_audit.rows_quarantined is 'Số dòng bị cách ly — rows quarantined';
 comment on column load_audit.rows_duplicate is 'Số dòng trùng lặp hoàn toàn bị bỏ — exact duplicate rows dropped';
 comment on column load_audit.message is 'Thông báo (lý do từ chối, cột thừa…) — message';
+comment on column load_audit.reason_code is 'Mã lý do từ chối tệp (NULL nếu nạp được) — why the file was rejected: join dim_quarantine_reason using (reason_code)';
 comment on column load_audit.loaded_at is 'Thời điểm nạp — loaded at';
 comment on column load_audit.exported_at is 'Thời điểm xuất tệp — export time of the delivery';
 comment on column load_audit.encoding is 'Bảng mã của tệp — file encoding';
