@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -137,3 +138,15 @@ def require_postgres() -> None:
         if os.environ.get("DANVAN_REQUIRE_POSTGRES") == "1":
             pytest.fail(f"DANVAN_REQUIRE_POSTGRES=1 but {INSTALL_HINT}")
         pytest.skip(INSTALL_HINT)
+
+
+def event_log_text(instance) -> list[str]:
+    """Every message and event payload of every run in a Dagster instance, as text, for scans
+    that nothing personal reached Dagster's event log."""
+    events = []
+    for run in instance.get_runs():
+        for record in instance.all_logs(run.run_id):
+            events.append(record.user_message or "")
+            if record.dagster_event is not None:
+                events.append(json.dumps(str(record.dagster_event.event_specific_data)))
+    return events

@@ -1,7 +1,6 @@
 """The guarantees of docs/guarantees.md: crash safety, consistent snapshots for readers,
 determinism, re-deliveries, and no personal data in Dagster's events or the logs."""
 
-import json
 import os
 import shutil
 import signal
@@ -17,7 +16,7 @@ import pytest
 
 from pipelines.generate import generate
 from pipelines.runner import run_pipeline
-from tests.helpers import run_command, run_danvan
+from tests.helpers import event_log_text, run_command, run_danvan
 from warehouse.settings import Settings
 
 ALL_BUT_LOG = "table_name <> 'publish_log'"
@@ -178,12 +177,7 @@ def test_no_personal_data_in_dagster_events_or_logs(landing, tmp_path, monkeypat
     needles = (
         set(people["Số CCCD"]) | set(people["Số điện thoại"]) | set(people["Họ tên chủ hồ sơ"])
     )
-    events = []
-    for run in instance.get_runs():
-        for record in instance.all_logs(run.run_id):
-            events.append(record.user_message or "")
-            if record.dagster_event is not None:
-                events.append(json.dumps(str(record.dagster_event.event_specific_data)))
+    events = event_log_text(instance)
     haystack = "\n".join([*events, *lines, captured.out, captured.err])
     assert len(events) > 100
     assert [n for n in needles if n in haystack] == []

@@ -7,7 +7,6 @@ output. None of the planted values is found anywhere (SOURCES.md "Personal data"
 from __future__ import annotations
 
 import gzip
-import json
 import os
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pytest
 
 from pipelines.runner import run_pipeline
 from schemas.registry import SOURCES
-from tests.helpers import dossier, dossier_in_month, procedure, write_csv
+from tests.helpers import dossier, dossier_in_month, event_log_text, procedure, write_csv
 from tests.test_sources import activity, event, item, model
 from warehouse.settings import Settings
 
@@ -132,12 +131,7 @@ def test_planted_personal_data_is_nowhere_the_run_writes(tmp_path, monkeypatch, 
     audit = _database_text(data / "reporting.duckdb")
     for code in ("file_bad_csv", "name_bad_stamp", "name_bad_encoding", "file_compressed"):
         assert code in audit  # each odd file is listed in load_audit, rejected alone
-    events = []
-    for run in instance.get_runs():
-        for record in instance.all_logs(run.run_id):
-            events.append(record.user_message or "")
-            if record.dagster_event is not None:
-                events.append(json.dumps(str(record.dagster_event.event_specific_data)))
+    events = event_log_text(instance)
     places = {
         **_written_text(data),
         "dagster events": "\n".join(events),
