@@ -268,3 +268,14 @@ def test_the_scorecard_lists_its_indicators_source_by_source(published):
     runs = [s for i, s in enumerate(sources) if i == 0 or s != sources[i - 1]]
     assert len(runs) == len(set(runs)) > 1  # each source once, in one block
     assert runs == [s for s in SOURCE_NAMES if s in runs]
+
+
+def test_quarantine_reasons_are_shown_in_the_readers_language(con, page_2025):
+    rows = con.sql(
+        "select r.text_vi, r.text_en from quarantine q join dim_quarantine_reason r "
+        "using (reason_code) where q.period like '2025%' limit 1"
+    ).fetchall()
+    assert rows, "the hand-made 2025 exports quarantine rows against the reform"
+    ((vi, en),) = rows
+    assert vi in _text(page_2025, "vi") and en not in _text(page_2025, "vi")
+    assert en in _text(page_2025, "en")

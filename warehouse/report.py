@@ -483,9 +483,11 @@ def _quality(con, year: int) -> str:
         f"select status, count(*) from load_audit where {of_year} group by 1 order by 1",
         params=[str(year)],
     ).fetchall()
+    # by reason code, in the reader's language (dim_quarantine_reason)
     reasons = con.sql(
-        "select source, regexp_replace(reason, '''[^'']*''', '…', 'g') as reason, count(*) "
-        "from quarantine where period like ? || '%' group by all order by 3 desc, 1, 2 limit 10",
+        "select q.source, r.text_vi, r.text_en, count(*) from quarantine q "
+        "join dim_quarantine_reason r using (reason_code) where q.period like ? || '%' "
+        "group by all order by 4 desc, 1, 2 limit 10",
         params=[str(year)],
     ).fetchall()
     total, failing, checked_at = checked
@@ -508,9 +510,9 @@ def _quality(con, year: int) -> str:
         for s, n in files
     )
     reason_rows = "".join(
-        f"<tr><td>{_both(*SOURCE_NAMES.get(s, (s, s)))}</td><td>{html.escape(r)}</td>"
-        f"<td class=n>{_number(n)}</td></tr>"
-        for s, r, n in reasons
+        f"<tr><td>{_both(*SOURCE_NAMES.get(s, (s, s)))}</td>"
+        f"<td>{_both(vi, en)}</td><td class=n>{_number(n)}</td></tr>"
+        for s, vi, en, n in reasons
     )
     none = f"<p>{_both('Không có.', 'None.')}</p>"
     return (
