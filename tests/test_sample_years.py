@@ -224,3 +224,33 @@ def test_files_are_dated_by_their_export_not_by_when_they_were_written(built):
     for path in landing.rglob("*.*"):
         dated = dt.datetime.fromtimestamp(path.stat().st_mtime)
         assert dated in exports.values(), path.name
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_the_years_catalogue_has_announcements_for_the_766_transparency_group(built, year):
+    con = built[4]
+    rows = con.sql(
+        "select indicator_code, denominator, status from mart_service_index_766_detail "
+        "where profile = 'dvcqg' and unit_type = 'province' and period_type = 'year' "
+        "and period = ? and indicator_code in "
+        "('PUBLISH_ON_TIME', 'PUBLIC_UPDATE_ON_TIME', 'PUBLIC_CONTENT_FULL')",
+        params=[str(year)],
+    ).fetchall()
+    assert len(rows) == 3
+    assert all(denominator and status == "scored" for _, denominator, status in rows), rows
+
+
+def test_an_agency_is_scored_only_in_periods_it_was_in_operation(built):
+    con = built[4]
+    out_of_operation = con.sql(
+        "select s.period, s.unit_code from mart_service_index_766 s "
+        "join dim_agency a on a.agency_code = s.unit_code "
+        "where s.unit_type = 'agency' and s.period_type = 'year' "
+        "and (a.valid_to < make_date(cast(s.period as integer), 1, 1) "
+        "or a.valid_from > make_date(cast(s.period as integer), 12, 31))"
+    ).fetchall()
+    assert out_of_operation == []
+    (old_departments,) = con.sql(
+        "select count(*) from dim_agency where valid_to = date '2025-06-30' and level = 'province'"
+    ).fetchall()[0]
+    assert old_departments > 0  # the case the rule is about is in the sample

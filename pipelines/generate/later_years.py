@@ -178,6 +178,38 @@ def _month_end(month: dt.date) -> dt.date:
     return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
 
 
+REANNOUNCED_SHARE = 0.25  # procedures announced again (amended, or re-issued after the reform)
+
+
+def _announcements(n: int, start: dt.date, end: dt.date) -> np.ndarray:
+    """A new decision date (a weekday of the covered months) for a share of the n procedures,
+    NaT for the others, so the year's 766 transparency indicators have announcements to count."""
+    rng = np.random.default_rng([start.year, 766])
+    days = (end - start).days + 1
+    drawn = np.datetime64(start) + rng.integers(0, days, n).astype("timedelta64[D]")
+    weekdays = np.busday_offset(drawn, 0, roll="forward")
+    weekdays = np.minimum(weekdays, np.busday_offset(np.datetime64(end), 0, roll="backward"))
+    return np.where(rng.random(n) < REANNOUNCED_SHARE, weekdays, np.datetime64("NaT"))
+
+
+def _as_announced(table: pl.DataFrame, decided: np.ndarray, day: dt.date) -> pl.DataFrame:
+    """The catalogue as a snapshot of `day` lists it: the new decisions made by then, announced
+    within a few days and in force 8–30 days after the decision (the lead the rules ask)."""
+    new = pl.Series("new", decided).cast(pl.Date)
+    taken = new.is_not_null() & (new <= day)
+    lag = pl.Series(np.arange(table.height) % 4 + 1)
+    lead = pl.Series(np.arange(table.height) % 23 + 8)
+    return table.with_columns(
+        decision_date=pl.when(taken).then(new).otherwise(pl.col("decision_date")),
+        published_at=pl.when(taken)
+        .then(new + pl.duration(days=lag))
+        .otherwise(pl.col("published_at")),
+        legal_effective_date=pl.when(taken)
+        .then(new + pl.duration(days=lead))
+        .otherwise(pl.col("legal_effective_date")),
+    )
+
+
 def _write_procedures(out: Path, procedures: pl.DataFrame, cover: Coverage) -> int:
     """Mid-year and last-month snapshots; from the reform the districts' procedures are the
     communes'."""
@@ -187,9 +219,10 @@ def _write_procedures(out: Path, procedures: pl.DataFrame, cover: Coverage) -> i
         implementing_agency=pl.col("implementing_agency").replace("UBND cấp huyện", "UBND cấp xã"),
     )
     last = _month_end(cover.months[-1])
+    decided = _announcements(procedures.height, cover.months[0], last)
     snapshots = sorted({d for d in (dt.date(cover.year, 6, 30), last) if d <= last})
     for day in snapshots:
-        table = reformed if day >= REFORM_DATE else procedures
+        table = _as_announced(reformed if day >= REFORM_DATE else procedures, decided, day)
         text = as_text(table.select(columns), date_format="%d/%m/%Y")
         path = out / PROCEDURES.folder / f"danh_muc_tthc_{day}.csv"
         write_csv(with_headers(text, PROCEDURES), path)

@@ -65,7 +65,8 @@ old_codes as (
 ),
 agencies as (
     -- levels as dim_level names them, whichever vocabulary the agency list uses
-    select a.agency_code, coalesce(l.level, a.level) as level_class, a.admin_unit_code
+    select a.agency_code, coalesce(l.level, a.level) as level_class, a.admin_unit_code,
+        a.valid_from, a.valid_to
     from dim_agency a
     left join dim_level l on l.level_vi = a.level
 ),
@@ -522,7 +523,8 @@ provinces as (
 ),
 provincial_agencies as (
     -- a provincial agency is a unit of the periods it worked in, counted for the province of
-    -- its dossiers and feedback, and of every period of the province it is located in
+    -- its dossiers and feedback, and of every period of the province it is located in while it
+    -- was in operation (an old province's department is not scored after it was merged)
     select period_type, period, agency_code,
         coalesce(max(province_code) filter (active), max(province_code)) as province_code
     from (
@@ -539,7 +541,10 @@ provincial_agencies as (
         union all
         select p.period_type, p.period, a.agency_code, p.province_code, false
         from provinces p
+        join period_bounds b using (period_type, period)
         join agencies a on a.level_class = 'province' and a.admin_unit_code = p.province_code
+            and coalesce(a.valid_from, b.period_start) <= b.period_end
+            and coalesce(a.valid_to, b.period_end) >= b.period_start
     )
     group by all
 ),
