@@ -110,6 +110,15 @@ def _latest_run_of(ui: UI, asset: str) -> str | None:
     return found[0]["runId"] if found else None
 
 
+def _ticked(ui: UI, sensor: str) -> bool:
+    (location,) = ui.graphql(
+        """{ repositoriesOrError { ... on RepositoryConnection { nodes {
+        sensors { name sensorState { ticks(limit: 1) { status } } } } } } }"""
+    )["repositoriesOrError"]["nodes"]
+    ticks = next(s for s in location["sensors"] if s["name"] == sensor)["sensorState"]["ticks"]
+    return any(t["status"] in ("SUCCESS", "SKIPPED") for t in ticks)
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="needs chromium (.ci/run installs it)")
 def test_a_monitor_sees_a_bad_redelivery_per_partition_and_is_alerted(tmp_path):
     from pipelines.generate import generate
@@ -154,7 +163,9 @@ def test_a_monitor_sees_a_bad_redelivery_per_partition_and_is_alerted(tmp_path):
             on_by_default, "RUNNING"
         )
         before = _latest_run_of(ui, "fact_dossier")
-        time.sleep(45)  # the alert sensor's first tick: it alerts from then on
+        # the alert sensor's first tick: it alerts from then on (a fixed wait is not enough on
+        # a loaded machine, where the daemon's first evaluation comes later)
+        ui.wait("the alert sensor's first tick", lambda: _ticked(ui, "alerts"), 300)
 
         # a bad re-delivery of May: 60 of its 100 rows have a date that does not exist
         rows = [dossier_in_month(f"R05-{i}", "05") for i in range(40)]
