@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import time
 
 import dagster as dg
 
@@ -44,6 +45,27 @@ def missing_keys(spec: SourceSpec, periods, instance: dg.DagsterInstance) -> lis
     """The periods not yet partitions of the source, oldest first (the order they get)."""
     known = set(instance.get_dynamic_partitions(dynamic_name(spec)))
     return sorted(set(periods) - known)
+
+
+def add_missing_partitions(
+    spec: SourceSpec, periods, instance: dg.DagsterInstance, attempts: int = 5
+) -> None:
+    """Make the periods partitions of the source. A second `danvan run` started at the same
+    moment may add the same keys in between: on that clash the keys are read again and only
+    those still missing are added."""
+    from sqlalchemy.exc import IntegrityError
+
+    for attempt in range(attempts):
+        missing = missing_keys(spec, periods, instance)
+        if not missing:
+            return
+        try:
+            instance.add_dynamic_partitions(dynamic_name(spec), missing)
+            return
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1 * (attempt + 1))
 
 
 def key_ranges(spec: SourceSpec, periods, instance: dg.DagsterInstance) -> list[tuple[str, str]]:

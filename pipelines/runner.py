@@ -19,7 +19,7 @@ import dagster as dg
 
 from assets.definitions import ALL_ASSETS
 from assets.names import LANDING_INVENTORY, staging_key
-from assets.partitions import dynamic_name, key_ranges, missing_keys, not_yet_begun
+from assets.partitions import add_missing_partitions, key_ranges, not_yet_begun
 from assets.progress import PROGRESS
 from assets.resources import DanvanResource
 from assets.staging_checks import PUBLISH_ANYWAY
@@ -167,7 +167,7 @@ def _run(settings: Settings, echo, rebuild: bool, instance: dg.DagsterInstance) 
         if not periods:
             echo(f"[ingest {number}/{len(SOURCES)}] {spec.name}: no files")
             continue
-        instance.add_dynamic_partitions(dynamic_name(spec), missing_keys(spec, periods, instance))
+        add_missing_partitions(spec, periods, instance)
         step_started = time.perf_counter()
         echo(
             f"[ingest {number}/{len(SOURCES)}] {spec.name}: {len(periods)} period(s) "
