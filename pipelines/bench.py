@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,9 +30,10 @@ def _measure(command: list[str], env: dict[str, str], steps: bool = False) -> di
     listed again once a second (listing it 20 times a second took a third of a core from the
     2 that are measured). `steps`: also the run's step times, from its progress lines."""
     started = time.perf_counter()
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+    # the output to a file, read at the end: a pipe read only then fills up after 64 KiB and
+    # stops the run at its next line
+    log = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     root = psutil.Process(process.pid)
     peak, tree, listed = 0, [root], 0.0
     while process.poll() is None:
@@ -42,7 +44,9 @@ def _measure(command: list[str], env: dict[str, str], steps: bool = False) -> di
         except psutil.Error:
             pass
         time.sleep(0.2)
-    output = process.stdout.read()
+    log.seek(0)
+    output = log.read()
+    log.close()
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command[:3])} failed:\n{output[-3000:]}")
     measured = {

@@ -213,3 +213,19 @@ def test_the_report_shows_where_the_time_goes():
     assert "| Dagster between steps, untimed work | 22.7 | 3.6 |" in text
     del report["incremental"]["steps"]  # a report written before steps were measured
     assert "Where the time goes" not in markdown(report)
+
+
+def test_a_measured_run_that_prints_a_lot_still_ends(tmp_path):
+    """A run's progress of a million rows is more than a pipe holds: measuring must not stop it."""
+    import sys
+    import threading
+
+    lines = "print('\\n'.join(f'    line {i}: ok (0.1 s)' for i in range(20_000)))"
+    done = {}
+    thread = threading.Thread(
+        target=lambda: done.update(bench._measure([sys.executable, "-c", lines], dict(os.environ))),
+        daemon=True,
+    )
+    thread.start()
+    thread.join(timeout=60)
+    assert done and done["seconds"] < 60

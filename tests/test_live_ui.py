@@ -45,7 +45,7 @@ class UI:
         assert "errors" not in found, found
         return found["data"]
 
-    def wait(self, what: str, probe, seconds: float = 600):
+    def wait(self, what: str, probe, seconds: float = 600, explain=lambda: ""):
         deadline = time.time() + seconds
         while time.time() < deadline:
             try:
@@ -55,7 +55,7 @@ class UI:
             if found:
                 return found
             time.sleep(3)
-        raise AssertionError(f"{what}: not seen in {seconds} s")
+        raise AssertionError(f"{what}: not seen in {seconds} s {explain()}")
 
     def page(self, path: str, screenshot: Path) -> str:
         """The page as headless Chromium renders it: a screenshot, and the DOM's text."""
@@ -91,6 +91,10 @@ def _check_statuses(ui: UI) -> dict:
     return {c["name"]: c["partitionStatuses"] for c in checks}
 
 
+ALL_RUNS = """{ runsOrError { ... on Runs { results {
+    runId status jobName startTime endTime updateTime } } } }"""
+
+
 def _runs(ui: UI, tag: dict) -> list[dict]:
     data = ui.graphql(
         """query($tags: [ExecutionTag!]) { runsOrError(filter: {tags: $tags}) {
@@ -108,6 +112,16 @@ def _latest_run_of(ui: UI, asset: str) -> str | None:
     )
     found = data["assetNodeOrError"]["assetMaterializations"]
     return found[0]["runId"] if found else None
+
+
+def _ticks(ui: UI, sensor: str) -> list[dict]:
+    """A sensor's last ticks, newest first: what it did and why (for a failed wait)."""
+    (location,) = ui.graphql(
+        """{ repositoriesOrError { ... on RepositoryConnection { nodes { sensors { name
+        sensorState { ticks(limit: 10) { status timestamp skipReason cursor
+        error { message } } } } } } } }"""
+    )["repositoriesOrError"]["nodes"]
+    return next(s for s in location["sensors"] if s["name"] == sensor)["sensorState"]["ticks"]
 
 
 def _ticked(ui: UI, sensor: str) -> bool:
@@ -139,12 +153,14 @@ def test_a_monitor_sees_a_bad_redelivery_per_partition_and_is_alerted(tmp_path):
     assert "published:" in loaded.stdout, loaded.stdout[-3000:]
     port = _free_port()
     ui = UI(port)
+    # its output to a file: a pipe nobody reads until the end fills up after 64 KiB of log
+    # lines, and then the daemon blocks on its next line (its sensors stop ticking)
+    log = tmp_path / "ui.log"
     server = subprocess.Popen(
         [bin_path("danvan"), "ui", "--port", str(port)],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log.open("w"),
         stderr=subprocess.STDOUT,
-        text=True,
         start_new_session=True,
     )
     try:
@@ -201,7 +217,12 @@ def test_a_monitor_sees_a_bad_redelivery_per_partition_and_is_alerted(tmp_path):
         assert _latest_run_of(ui, "fact_dossier") == rebuilt[0]["runId"] != before
         # an alert reached the local receiver
         alerts = ui.wait(
-            "the alert", lambda: [a for a in hook.received if a.get("partition") == "2024-05"]
+            "the alert",
+            lambda: [a for a in hook.received if a.get("partition") == "2024-05"],
+            explain=lambda: (
+                f"received {hook.received}; the sensor's ticks {_ticks(ui, 'alerts')}"
+                f"; runs {ui.graphql(ALL_RUNS)['runsOrError']['results']}"
+            ),
         )
         assert {a["check"] for a in alerts} >= {QUARANTINE_RATE, "staging_dossiers_redelivery"}
         assert any(a["kind"] == "run_failed" for a in hook.received)
@@ -223,7 +244,8 @@ def test_a_monitor_sees_a_bad_redelivery_per_partition_and_is_alerted(tmp_path):
         assert (shots / "check_quarantine_rate.png").stat().st_size > 10_000
     finally:
         os.killpg(server.pid, signal.SIGINT)  # Ctrl-C, as a terminal sends it
-        output = server.communicate(timeout=120)[0]
+        server.wait(timeout=120)
+        output = log.read_text(encoding="utf-8", errors="replace")
         hook.close()
     assert server.returncode == 0, output[-3000:]
     assert "the Dagster UI has stopped" in output

@@ -197,11 +197,15 @@ def test_two_runs_at_once_both_succeed(tmp_path):
 
     generate(tmp_path / "landing", scale=0.01)
     command = run_command(tmp_path / "landing", tmp_path / "data")
+    # outputs to files: waiting on one run's pipe would leave the other's unread, and a run
+    # blocked on a full pipe holds the build lock the first one waits for
+    logs = [tmp_path / f"run{i}.log" for i in range(2)]
     runs = [
-        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        for _ in range(2)
+        subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT) for log in logs
     ]
-    outputs = [run.communicate(timeout=600)[0] for run in runs]
+    for run in runs:
+        run.wait(timeout=600)
+    outputs = [log.read_text(encoding="utf-8", errors="replace") for log in logs]
     assert [run.returncode for run in runs] == [0, 0], [o[-1500:] for o in outputs]
     con = duckdb.connect(str(tmp_path / "data/reporting.duckdb"), read_only=True)
     assert con.sql("select count(*) from publish_log").fetchall()[0][0] >= 2
