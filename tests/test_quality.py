@@ -41,6 +41,12 @@ def test_table_checks_fail_on_bad_data(build_db, tmp_path):
         "received_at = timestamp '2024-12-05 08:00' where dossier_code = 'D1'"
     )
     con.execute("update fact_dossier set agency_known = false where dossier_code = 'D2'")
+    # an agency receiving a dossier the day before it came into operation
+    con.execute(
+        "update dim_agency set valid_from = d.received_on + 1 from (select agency_code, "
+        "cast(received_at as date) as received_on from fact_dossier where dossier_code = 'D3') d "
+        "where dim_agency.agency_code = d.agency_code"
+    )
     con.execute(
         "update mart_province_scorecard set value = value + 1 "
         "where indicator_code in ('welfare_value_vnd', 'dossiers_received')"
@@ -50,6 +56,7 @@ def test_table_checks_fail_on_bad_data(build_db, tmp_path):
     con.close()
     assert found["fact_dossier_unit_in_dimension"] == 1
     assert found["fact_dossier_agency_in_dimension"] == 1
+    assert found["fact_dossier_agency_in_operation"] == 1
     assert found["mart_province_scorecard_welfare_value_matches_facts"] == 1
     assert found["mart_province_scorecard_dossiers_match_facts"] == 1
     assert found["mart_service_index_766_total_is_sum_of_groups"] > 0

@@ -18,6 +18,7 @@ from pipelines.generate.later_years import AS_OF, coverage
 from schemas.registry import SOURCES
 from tests.helpers import ingest_every_partition, quarantined
 from warehouse.build import Warehouse
+from warehouse.checks import TABLE_CHECKS
 from warehouse.inventory import record_landing
 from warehouse.paths import DataPaths
 from warehouse.tables import build_all
@@ -109,6 +110,28 @@ def test_agencies_are_in_the_list_and_in_operation_on_the_date(built):
         "(select count(*) from fact_feedback where not agency_known)"
     ).fetchall()[0]
     assert unknown == (0, 0)
+    in_operation = [c for c in TABLE_CHECKS if c.rule == "agency_in_operation"]
+    assert {c.table for c in in_operation} == {"fact_dossier", "fact_feedback"}
+    assert {c.name: con.sql(c.violations_sql).fetchall() for c in in_operation} == {
+        c.name: [] for c in in_operation
+    }
+
+
+def test_provincial_feedback_goes_to_departments_that_handle_dossiers(built):
+    """As at the portal, a department is scored on dossiers and feedback together: one with
+    feedback and no dossier would sit at the bottom of the ranking for want of sample data."""
+    *_, con = built
+    without_dossiers = con.sql(
+        """
+        select distinct f.agency_code, year(f.received_at) as year
+        from fact_feedback f join dim_agency a using (agency_code)
+        where a.level = 'province' and not exists (
+            select 1 from fact_dossier d
+            where d.agency_code = f.agency_code and year(d.received_at) = year(f.received_at))
+        order by 1, 2
+        """
+    ).fetchall()
+    assert without_dossiers == []
 
 
 def test_offices_work_on_working_days_in_office_hours_with_due_dates_in_working_days(built):

@@ -78,6 +78,20 @@ TABLE_CHECKS: tuple[TableCheck, ...] = (
     ),
     TableCheck(
         "fact_dossier",
+        "agency_in_operation",
+        "Dossiers received on a day their agency was not in operation (outside dim_agency's "
+        "valid_from–valid_to: an old province's department after the merger, a new one before "
+        "it). Kept; the 766 index scores an agency only while it is in operation.",
+        """select f.agency_code, count(*) as dossiers, min(f.received_at) as first_received,
+            max(f.received_at) as last_received
+        from fact_dossier f join dim_agency a using (agency_code)
+        where cast(f.received_at as date) < coalesce(a.valid_from, date '1900-01-01')
+            or cast(f.received_at as date) > coalesce(a.valid_to, date '9999-12-31')
+        group by 1""",
+        rows_column="dossiers",
+    ),
+    TableCheck(
+        "fact_dossier",
         "procedure_in_catalogue",
         "Dossiers whose procedure is not in the catalogue (kept, procedure_known = false).",
         "select procedure_code, count(*) as dossiers from fact_dossier "
@@ -90,6 +104,19 @@ TABLE_CHECKS: tuple[TableCheck, ...] = (
         "Feedback items whose agency is not in dim_agency (kept, agency_known = false).",
         "select agency_code, count(*) as items from fact_feedback "
         "where not agency_known group by 1",
+        rows_column="items",
+    ),
+    TableCheck(
+        "fact_feedback",
+        "agency_in_operation",
+        "Feedback items received on a day their agency was not in operation (outside "
+        "dim_agency's valid_from–valid_to). Kept.",
+        """select f.agency_code, count(*) as items, min(f.received_at) as first_received,
+            max(f.received_at) as last_received
+        from fact_feedback f join dim_agency a using (agency_code)
+        where cast(f.received_at as date) < coalesce(a.valid_from, date '1900-01-01')
+            or cast(f.received_at as date) > coalesce(a.valid_to, date '9999-12-31')
+        group by 1""",
         rows_column="items",
     ),
     TableCheck(

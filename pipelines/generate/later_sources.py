@@ -10,6 +10,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.generate.operations import DUE_TIME, office_times, working_days
+from pipelines.generate.procedures import HANDLING_DEPARTMENTS_AFTER, HANDLING_DEPARTMENTS_BEFORE
 from pipelines.generate.territory import in_force
 from schemas.common import REFORM_DATE
 from schemas.engagement import ADHOC, DIALOGUE, HELD, PERIODIC
@@ -18,7 +19,6 @@ from schemas.models import FIELDS, RECOGNISED, SPREAD, STATUSES
 from schemas.units import place_key
 from schemas.welfare import GIFT, HOUSE_NEW, HOUSE_REPAIR, OTHER, SCHOLARSHIP
 
-OLD_DEPARTMENTS, NEW_DEPARTMENTS = 17, 13  # in the sample agency list, before and after
 FEEDBACK_FIELDS = ["Đất đai", "Quy hoạch", "Môi trường", "Hộ tịch", "Thái độ cán bộ", "Xây dựng"]
 ORGANISATIONS = ["MTTQ", "LDLD", "HLHPN", "HND", "HCCB", "DTN"]
 SUPPORT = {  # type: (share of rows, quantity range, unit price range in VND)
@@ -83,8 +83,12 @@ def feedback_items(
         n = month.size
         place = local[rng.integers(0, local.height, n)]
         provincial = rng.random(n) < 0.2
-        departments = OLD_DEPARTMENTS if era_months[0] < REFORM_DATE else NEW_DEPARTMENTS
-        department = np.char.zfill(rng.integers(1, departments + 1, n).astype(str), 2)
+        departments = np.array(
+            HANDLING_DEPARTMENTS_BEFORE
+            if era_months[0] < REFORM_DATE
+            else HANDLING_DEPARTMENTS_AFTER
+        )
+        department = np.char.zfill(departments[rng.integers(0, departments.size, n)].astype(str), 2)
         received = office_times(rng, _working_day_in(rng, month))
         days = working_days()
         limit = rng.choice([10, 15], n)
