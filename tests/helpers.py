@@ -150,3 +150,9 @@ def event_log_text(instance) -> list[str]:
             if record.dagster_event is not None:
                 events.append(json.dumps(str(record.dagster_event.event_specific_data)))
     return events
+
+
+# how long stopping the UI may take: Dagster gives the webserver and then the daemon 60 s each
+# to stop before it kills them (dagster/_cli/dev.py), then stops the code servers; on a loaded
+# machine a daemon busy with its first evaluation uses that time
+STOP_SECONDS = 300

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import bin_path, dossier_in_month, run_danvan, write_csv
+from tests.helpers import STOP_SECONDS, bin_path, dossier_in_month, run_danvan, write_csv
 from tests.test_alerts import Webhook
 
 pytestmark = pytest.mark.slow
@@ -244,7 +244,7 @@ def test_a_monitor_sees_a_bad_redelivery_per_partition_and_is_alerted(tmp_path):
         assert (shots / "check_quarantine_rate.png").stat().st_size > 10_000
     finally:
         os.killpg(server.pid, signal.SIGINT)  # Ctrl-C, as a terminal sends it
-        server.wait(timeout=120)
+        server.wait(timeout=STOP_SECONDS)
         output = log.read_text(encoding="utf-8", errors="replace")
         hook.close()
     assert server.returncode == 0, output[-3000:]

@@ -22,7 +22,15 @@ from assets.definitions import ALL_ASSETS, defs
 from assets.resources import DanvanResource
 from assets.schedules import nightly_refresh
 from assets.sensors import landing_sensor
-from tests.helpers import bin_path, dossier, dossier_in_month, procedure, run_command, write_csv
+from tests.helpers import (
+    STOP_SECONDS,
+    bin_path,
+    dossier,
+    dossier_in_month,
+    procedure,
+    run_command,
+    write_csv,
+)
 from warehouse.tables import TABLE_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -404,7 +412,12 @@ def test_make_ui_stops_cleanly(tmp_path, how):
             server.send_signal(signal.SIGTERM)
         else:
             os.killpg(server.pid, signal.SIGINT)
-        output = server.communicate(timeout=120)[0]
+        try:
+            output = server.communicate(timeout=STOP_SECONDS)[0]
+        except subprocess.TimeoutExpired as slow:
+            left = [" ".join(p.cmdline()[:4]) for p in _processes_of(server.pid)]
+            tail = (slow.output or b"")[-3000:]
+            raise AssertionError(f"still running: {left}; output: {tail!r}") from None
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
