@@ -118,8 +118,7 @@ def test_agencies_are_in_the_list_and_in_operation_on_the_date(built):
 
 
 def test_provincial_feedback_goes_to_departments_that_handle_dossiers(built):
-    """As at the portal, a department is scored on dossiers and feedback together: one with
-    feedback and no dossier would sit at the bottom of the ranking for want of sample data."""
+    """The sample's feedback is about procedures: a department that handles none gets none."""
     *_, con = built
     without_dossiers = con.sql(
         """

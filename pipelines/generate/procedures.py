@@ -52,8 +52,7 @@ NEW_DEPARTMENT = {
     10: 10, 11: 7, 12: 8, 13: 9, 14: 10, 15: 11, 16: 11, 17: 13,
 }  # fmt: skip
 # the departments that handle procedures, by their number before and after the merger: the
-# sample's provincial feedback goes to these, as dossiers do (a department with feedback and
-# no dossier would be scored on a fraction of the 766 index)
+# sample's provincial feedback is about procedures (land, civil status, …), so it goes to these
 HANDLING_DEPARTMENTS_BEFORE = sorted({d for _, d, _ in PROVINCE_FIELDS})
 HANDLING_DEPARTMENTS_AFTER = sorted({NEW_DEPARTMENT[d] for d in HANDLING_DEPARTMENTS_BEFORE})
 
