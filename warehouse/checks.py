@@ -20,6 +20,23 @@ class TableCheck:
         return f"{self.table}_{self.rule}"
 
 
+def _agency_in_operation(table: str, rows: str, description: str) -> TableCheck:
+    """The agencies of a fact's rows received outside the agency's validity, with how many rows
+    and the first and last such receipt."""
+    return TableCheck(
+        table,
+        "agency_in_operation",
+        description,
+        f"""select f.agency_code, count(*) as {rows}, min(f.received_at) as first_received,
+            max(f.received_at) as last_received
+        from {table} f join dim_agency a using (agency_code)
+        where cast(f.received_at as date) < coalesce(a.valid_from, date '1900-01-01')
+            or cast(f.received_at as date) > coalesce(a.valid_to, date '9999-12-31')
+        group by 1""",
+        rows_column=rows,
+    )
+
+
 TABLE_CHECKS: tuple[TableCheck, ...] = (
     TableCheck(
         "dim_admin_unit",
@@ -76,19 +93,12 @@ TABLE_CHECKS: tuple[TableCheck, ...] = (
         "where not agency_known group by 1",
         rows_column="dossiers",
     ),
-    TableCheck(
+    _agency_in_operation(
         "fact_dossier",
-        "agency_in_operation",
+        "dossiers",
         "Dossiers received on a day their agency was not in operation (outside dim_agency's "
         "valid_from–valid_to: an old province's department after the merger, a new one before "
         "it). Kept; the 766 index scores an agency only while it is in operation.",
-        """select f.agency_code, count(*) as dossiers, min(f.received_at) as first_received,
-            max(f.received_at) as last_received
-        from fact_dossier f join dim_agency a using (agency_code)
-        where cast(f.received_at as date) < coalesce(a.valid_from, date '1900-01-01')
-            or cast(f.received_at as date) > coalesce(a.valid_to, date '9999-12-31')
-        group by 1""",
-        rows_column="dossiers",
     ),
     TableCheck(
         "fact_dossier",
@@ -106,18 +116,11 @@ TABLE_CHECKS: tuple[TableCheck, ...] = (
         "where not agency_known group by 1",
         rows_column="items",
     ),
-    TableCheck(
+    _agency_in_operation(
         "fact_feedback",
-        "agency_in_operation",
+        "items",
         "Feedback items received on a day their agency was not in operation (outside "
         "dim_agency's valid_from–valid_to). Kept.",
-        """select f.agency_code, count(*) as items, min(f.received_at) as first_received,
-            max(f.received_at) as last_received
-        from fact_feedback f join dim_agency a using (agency_code)
-        where cast(f.received_at as date) < coalesce(a.valid_from, date '1900-01-01')
-            or cast(f.received_at as date) > coalesce(a.valid_to, date '9999-12-31')
-        group by 1""",
-        rows_column="items",
     ),
     TableCheck(
         "fact_welfare_activity",
