@@ -83,17 +83,25 @@ def national_run(
             configure=_limits(max_runs),
             extra_env={LANDING_SETTING: str(landing)},
         )
+        saved: dict[str, str | None] = {}
         try:
             deployment.start("danvan-daemon")
             deployment.start("danvan-webserver")
             deployment.wait_for_webserver()
-            for key, value in deployment.env.items():
-                os.environ[key] = value
+            # the instance of the deployment for this process, for as long as it runs: the
+            # caller's environment (a test session's DAGSTER_HOME, say) is given back after
+            saved.update({key: os.environ.get(key) for key in deployment.env})
+            os.environ.update(deployment.env)
             instance = dg.DagsterInstance.get()
             backfill = _backfill(deployment, instance, codes, months)
             rollup = _rollup(deployment, instance)
         finally:
             deployment.stop()
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
     folders = NationalFolders(landing, deployment.data)
     staged = duckdb.sql(
         f"select count(*) from read_parquet('{folders.staging_glob('dossiers')}')"

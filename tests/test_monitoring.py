@@ -179,6 +179,10 @@ def test_table_check_violations_count_rows_not_groups():
         "create table dim_admin_unit as select '60' as code, "
         "date '2000-01-01' as valid_from, date '2100-01-01' as valid_to"
     )
+    con.execute(
+        "create table dim_agency as select 'H36.60.02' as agency_code, "
+        "cast(null as date) as valid_from, date '2025-06-30' as valid_to"
+    )
     table = next(t for t in TABLES if t.name == "fact_dossier")
     results = {r.check_name: r for r in _judge(con, table)}
     catalogue = results["fact_dossier_procedure_in_catalogue"]

@@ -2,6 +2,8 @@
 each partition ingested by the province pipeline's code, checked on its own, rolled up by one
 writer."""
 
+import os
+
 import dagster as dg
 import duckdb
 import pytest
@@ -172,6 +174,7 @@ def test_a_national_backfill_runs_province_by_province_through_the_queue(tmp_pat
     require_postgres()
     months = {"01": 3, "02": 2, "03": 1}
     _landing(tmp_path, {"01": months, "68": months})
+    before = dict(os.environ)
     result = national_run(
         tmp_path / "national_landing",
         tmp_path / "run",
@@ -179,6 +182,8 @@ def test_a_national_backfill_runs_province_by_province_through_the_queue(tmp_pat
         list(f"2024-{m}" for m in months),
         max_runs=2,
     )
+    # the session's environment is as it was (later tests would record into a stopped server)
+    assert dict(os.environ) == before
     assert result["status"] == "COMPLETED_SUCCESS"
     assert sorted(r["partitions"] for r in result["runs"]) == [
         "province 01, 2024-01 … 2024-03",

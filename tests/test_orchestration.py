@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import psutil
 import pytest
 from dagster._core.instance.ref import InstanceRef
 
@@ -372,15 +373,22 @@ def test_the_sensor_makes_staged_periods_partitions(tmp_path):
     )
 
 
-def _processes_of(pid: int) -> list:
-    import psutil
+def _dispositions(interrupts_ignored: bool) -> None:
+    """What a terminal gives `make ui` (both signals at their default), or a script's `make ui &`
+    without job control (interrupts ignored) — whatever the test runner itself was given: a
+    runner started in the background has interrupts ignored, and Dagster's in-process runs then
+    map SIGTERM to the same, which `make` would keep."""
+    import signal
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN if interrupts_ignored else signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _processes_of(pid: int) -> list:
     return psutil.Process(pid).children(recursive=True)
 
 
 def _alive(processes) -> list[int]:
-    import psutil
-
     return [p.pid for p in processes if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
 
 
@@ -402,7 +410,7 @@ def test_make_ui_stops_cleanly(tmp_path, how):
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
-        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignored else None,
+        preexec_fn=lambda: _dispositions(ignored),
     )
     try:
         _wait_for_assets(port)
@@ -419,8 +427,9 @@ def test_make_ui_stops_cleanly(tmp_path, how):
             tail = (slow.output or b"")[-3000:]
             raise AssertionError(f"still running: {left}; output: {tail!r}") from None
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
+        if server.poll() is None:  # and what it started in sessions of their own
+            for process in [*_processes_of(server.pid), psutil.Process(server.pid)]:
+                process.kill()
     assert "Dagster services shut down" in output and "the Dagster UI has stopped" in output
     assert "Traceback" not in output, output[-3000:]
     deadline = time.time() + 60  # code servers stop on their heartbeat
