@@ -9,6 +9,7 @@ ignores SIGTERM too)."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -27,6 +28,19 @@ def command(host: str, port: int) -> list[str]:
     dg = str(Path(sys.executable).parent / "dg")
     workspace = str(ROOT / "workspace.yaml")
     return [dg, "dev", "-w", workspace, "--host", host, "--port", str(port)]
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _stop_with_parent() -> None:
+    """In the child, before it runs `dg dev`: Linux sends it SIGINT when this process dies, even
+    by SIGKILL, so Dagster's own shutdown runs instead of the webserver, the daemon and the code
+    servers living on in their session with nobody to stop them."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGINT)
+    except (OSError, AttributeError):
+        pass  # not Linux: the signals handled below still stop it
 
 
 def serve(host: str = "127.0.0.1", port: int = 3000, echo: Callable[[str], None] = print) -> int:
@@ -52,7 +66,9 @@ def serve(host: str = "127.0.0.1", port: int = 3000, echo: Callable[[str], None]
     previous = {s: signal.signal(s, stop) for s in STOP_SIGNALS}
     try:
         echo(f"Dagster UI on http://{host}:{port} — instance {instance}; Ctrl-C stops it")
-        child = subprocess.Popen(command(host, port), env=env, start_new_session=True)
+        child = subprocess.Popen(
+            command(host, port), env=env, start_new_session=True, preexec_fn=_stop_with_parent
+        )
         code = child.wait()
     except KeyboardInterrupt:
         return 130

@@ -436,3 +436,38 @@ def test_make_ui_stops_cleanly(tmp_path, how):
     while _alive(started) and time.time() < deadline:
         time.sleep(1)
     assert _alive(started) == []
+
+
+@pytest.mark.slow
+def test_the_ui_stops_when_danvan_ui_is_killed(tmp_path):
+    """`kill -9` of `danvan ui` (an out-of-memory kill, a supervisor giving up) stops `dg dev`,
+    the webserver, the daemon and the code servers too: they run in a session of their own."""
+    import shutil
+    import signal
+
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copyfile(ROOT / ".dagster/dagster.yaml", home / "dagster.yaml")
+    port = _free_port()
+    server = subprocess.Popen(
+        [bin_path("danvan"), "ui", "--port", str(port)],
+        env={**os.environ, "DAGSTER_HOME": str(home), "DANVAN_DATA_DIR": str(tmp_path / "data")},
+        stdout=(tmp_path / "ui.log").open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    started = []
+    try:
+        _wait_for_assets(port)
+        started = _processes_of(server.pid)
+        assert len(started) >= 4  # dg dev, the webserver, the daemon, code servers
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=30)
+        deadline = time.time() + STOP_SECONDS
+        while _alive(started) and time.time() < deadline:
+            time.sleep(1)
+        assert _alive(started) == []
+    finally:
+        for process in started:
+            if process.is_running():
+                process.kill()
